@@ -1,0 +1,9 @@
+"""Application config for the shared `common` app."""
+
+from django.apps import AppConfig
+
+
+class CommonConfig(AppConfig):
+    name = "common"
+    label = "common"
+    verbose_name = "Shop platform common"

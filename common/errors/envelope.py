@@ -1,0 +1,21 @@
+"""Build the contract's error envelope."""
+
+from typing import Any
+
+from django.http import JsonResponse
+
+from common.request_id.context import current_request_id
+
+
+def error_body(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {
+        "status": status,
+        "code": code,
+        "message": message,
+        "details": details,
+        "request_id": current_request_id(),
+    }}
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
+    return JsonResponse(error_body(status, code, message, details), status=status)

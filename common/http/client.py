@@ -1,0 +1,134 @@
+"""Calls to other services: timeouts, forwarded ids and auth, bounded retries, one error type.
+
+Connection errors, timeouts and 5xx answers raise `UpstreamUnavailable` (503
+`upstream_unavailable` in the envelope); 4xx answers are returned to the caller as they are.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from common.auth.tokens import service_token
+from common.errors.exceptions import UpstreamUnavailable
+from common.request_id.context import current_request_id
+from common.request_id.middleware import REQUEST_ID_HEADER
+
+logger = logging.getLogger("common.http")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class ServiceClient:
+    """A client for one service, by name; its base URL comes from settings.SERVICE_URLS."""
+
+    def __init__(
+        self,
+        service: str,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
+        backoff: float = 0.1,
+        breaker: Any = None,
+    ):
+        self.service = service
+        self.base_url = (base_url or settings.SERVICE_URLS[service]).rstrip("/")
+        self.timeout = settings.HTTP_CLIENT_TIMEOUT if timeout is None else timeout
+        self.breaker = breaker
+        retry = Retry(
+            total=settings.HTTP_CLIENT_RETRIES if retries is None else retries,
+            connect=None,
+            read=0,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=IDEMPOTENT_METHODS,
+            backoff_factor=backoff,
+            backoff_max=1.0,
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+        self.session = requests.Session()
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=10)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def _headers(self, authorization: str | None, headers: dict[str, str] | None) -> dict:
+        merged = {
+            "Accept": "application/json",
+            "Authorization": authorization or f"Bearer {service_token()}",
+        }
+        request_id = current_request_id()
+        if request_id:
+            merged[REQUEST_ID_HEADER] = request_id
+        merged.update(headers or {})
+        return merged
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict | None = None,
+        headers: dict[str, str] | None = None,
+        authorization: str | None = None,
+    ) -> requests.Response:
+        """Send one call; `authorization` forwards the caller's header, else a SERVICE token."""
+        method = method.upper()
+        url = f"{self.base_url}{path}"
+        send: Callable[[], requests.Response] = lambda: self._send(  # noqa: E731
+            method, url, json=json, params=params, headers=self._headers(authorization, headers))
+        if self.breaker is None:
+            return send()
+        return self.breaker.call(send)
+
+    def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        try:
+            response = self.session.request(
+                method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+        except requests.Timeout as exc:
+            logger.warning("call to %s timed out", self.service,
+                           extra={"upstream": self.service, "url": url})
+            raise UpstreamUnavailable(f"{self.service} did not answer in time.",
+                                      service=self.service) from exc
+        except requests.RequestException as exc:
+            logger.warning("call to %s failed: %s", self.service, type(exc).__name__,
+                           extra={"upstream": self.service, "url": url})
+            raise UpstreamUnavailable(f"{self.service} could not be reached.",
+                                      service=self.service) from exc
+        if response.status_code >= 500:
+            logger.warning("call to %s answered %s", self.service, response.status_code,
+                           extra={"upstream": self.service, "url": url,
+                                  "upstream_status": response.status_code})
+            raise UpstreamUnavailable(f"{self.service} answered {response.status_code}.",
+                                      service=self.service)
+        return response
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+
+_clients: dict[str, ServiceClient] = {}
+
+
+def service_client(service: str) -> ServiceClient:
+    """A shared client per target service, reusing its connection pool."""
+    client = _clients.get(service)
+    if client is None:
+        client = _clients[service] = ServiceClient(service)
+    return client

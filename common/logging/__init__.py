@@ -1,0 +1,6 @@
+"""JSON logging: one object per line, with the service and the request id."""
+
+from common.logging.access import AccessLogMiddleware
+from common.logging.json_format import ContextFilter, JsonFormatter
+
+__all__ = ["AccessLogMiddleware", "ContextFilter", "JsonFormatter"]

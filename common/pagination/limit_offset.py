@@ -1,0 +1,61 @@
+"""`?limit=&offset=` answering `{count, limit, offset, results}`."""
+
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def _non_negative_int(params, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({name: ["A non-negative integer is required."]}) from None
+    if value < 0:
+        raise ValidationError({name: ["A non-negative integer is required."]})
+    return value
+
+
+def parse_page_params(params) -> tuple[int, int]:
+    """Validated (limit, offset) from query parameters; limit capped at MAX_LIMIT."""
+    limit = min(_non_negative_int(params, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+    offset = _non_negative_int(params, "offset", 0)
+    return limit, offset
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    default_limit = DEFAULT_LIMIT
+    max_limit = MAX_LIMIT
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.limit, self.offset = parse_page_params(request.query_params)
+        self.request = request
+        self.count = self.get_count(queryset)
+        if self.count == 0 or self.offset >= self.count:
+            return []
+        return list(queryset[self.offset:self.offset + self.limit])
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.count,
+            "limit": self.limit,
+            "offset": self.offset,
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "limit", "offset", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123},
+                "limit": {"type": "integer", "example": DEFAULT_LIMIT},
+                "offset": {"type": "integer", "example": 0},
+                "results": schema,
+            },
+        }

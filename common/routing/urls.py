@@ -1,0 +1,24 @@
+"""URL patterns every service mounts: health, OpenAPI, Swagger UI, admin, and a JSON 404."""
+
+from django.contrib import admin
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from common.errors.handlers import not_found
+from common.health.views import health, healthz, readyz
+
+CATCH_ALL_NAME = "common-not-found"
+
+
+def common_urlpatterns(api_patterns: list) -> list:
+    """The service's API patterns framed by the shared ones; the catch-all 404 comes last."""
+    return [
+        path("healthz", healthz, name="healthz"),
+        path("readyz", readyz, name="readyz"),
+        path("health", health, name="health"),
+        path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+        path("admin/", admin.site.urls),
+        *api_patterns,
+        re_path(r"^.*$", not_found, name=CATCH_ALL_NAME),
+    ]

@@ -1,0 +1,229 @@
+"""Settings shared by every service, built from the environment with django-environ."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import environ
+
+from common.services import SERVICE_PORTS, default_service_url, service_url_variable
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REQUIRED_OUTSIDE_DEBUG = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
+LOCAL_SECRET_KEY = "local-development-secret-key-not-for-production"
+LOCAL_JWT_SIGNING_KEY = "local-development-jwt-signing-key-not-for-production"
+
+
+class ImproperlyConfiguredExit(SystemExit):
+    """Start-up stops with one line naming the missing variable."""
+
+    def __init__(self, name: str):
+        super().__init__(f"Configuration error: required environment variable {name} is not set.")
+
+
+def _read_env_file(env: environ.Env) -> None:
+    env_file = os.environ.get("DJANGO_ENV_FILE", str(REPO_ROOT / ".env"))
+    if env_file and Path(env_file).is_file():
+        env.read_env(env_file, overwrite=False)
+
+
+def _require(env: environ.Env, name: str, debug: bool, local_default: str) -> str:
+    value = env.str(name, default="")
+    if value:
+        return value
+    if debug:
+        return local_default
+    raise ImproperlyConfiguredExit(name)
+
+
+def _database(env: environ.Env, service: str, base_dir: Path) -> dict[str, Any]:
+    if env.str("DATABASE_URL", default=""):
+        db = env.db_url("DATABASE_URL")
+    elif env.str("POSTGRES_URL", default=""):
+        db = environ.Env.db_url_config(f"{env.str('POSTGRES_URL').rstrip('/')}/{service}")
+    else:
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(base_dir / "db.sqlite3")}
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", 3)
+        db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
+        db["CONN_HEALTH_CHECKS"] = True
+    else:
+        db.setdefault("OPTIONS", {})["timeout"] = 20
+    db["TEST"] = {"NAME": f"test_{service}"} if db["ENGINE"].endswith("postgresql") else {}
+    return db
+
+
+def _cache(env: environ.Env) -> dict[str, Any]:
+    redis_url = env.str("REDIS_URL", default="")
+    if redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                            "LOCATION": redis_url, "KEY_PREFIX": "shop"}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def service_settings(
+    *,
+    name: str,
+    base_dir: Path,
+    apps: list[str],
+    version: str = "0.1.0",
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the settings of one service; its settings module does `globals().update(...)`."""
+    env = environ.Env()
+    _read_env_file(env)
+    debug = env.bool("DJANGO_DEBUG", default=False)
+    secret_key = _require(env, "DJANGO_SECRET_KEY", debug, LOCAL_SECRET_KEY)
+    jwt_key = _require(env, "JWT_SIGNING_KEY", debug, LOCAL_JWT_SIGNING_KEY)
+    testing = "pytest" in sys.modules
+
+    settings: dict[str, Any] = {
+        "SERVICE_NAME": name,
+        "SERVICE_VERSION": version,
+        "SERVICE_PORT": SERVICE_PORTS.get(name, 8000),
+        "BASE_DIR": base_dir,
+        "DEBUG": debug,
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": env.list("DJANGO_ALLOWED_HOSTS", default=["*"]),
+        "CSRF_TRUSTED_ORIGINS": env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]),
+        "INSTALLED_APPS": [
+            "django.contrib.admin",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "whitenoise.runserver_nostatic",
+            "django.contrib.staticfiles",
+            "rest_framework",
+            "drf_spectacular",
+            "drf_spectacular_sidecar",
+            "common",
+            *apps,
+        ],
+        "MIDDLEWARE": [
+            "common.request_id.RequestIdMiddleware",
+            "common.logging.AccessLogMiddleware",
+            "common.errors.UnhandledExceptionMiddleware",
+            "common.routing.SlashAgnosticMiddleware",
+            "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "APPEND_SLASH": False,
+        "ROOT_URLCONF": "config.urls",
+        "WSGI_APPLICATION": "config.wsgi.application",
+        "TEMPLATES": [{
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [],
+            "APP_DIRS": True,
+            "OPTIONS": {"context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]},
+        }],
+        "DATABASES": {"default": _database(env, name, base_dir)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "CACHES": _cache(env),
+        "PASSWORD_HASHERS": [
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ],
+        "LANGUAGE_CODE": "en-us",
+        "TIME_ZONE": "UTC",
+        "USE_I18N": True,
+        "USE_TZ": True,
+        "STATIC_URL": "static/",
+        "STATIC_ROOT": env.str("DJANGO_STATIC_ROOT", default=str(base_dir / "staticfiles")),
+        "WHITENOISE_USE_FINDERS": env.bool("WHITENOISE_USE_FINDERS", default=True),
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "SESSION_COOKIE_SECURE": env.bool("DJANGO_SECURE_COOKIES", default=False),
+        "CSRF_COOKIE_SECURE": env.bool("DJANGO_SECURE_COOKIES", default=False),
+        "REST_FRAMEWORK": {
+            "DEFAULT_AUTHENTICATION_CLASSES": ["common.auth.JWTAuthentication"],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+            "DEFAULT_PAGINATION_CLASS": "common.pagination.LimitOffsetPagination",
+            "PAGE_SIZE": 20,
+            "EXCEPTION_HANDLER": "common.errors.exception_handler",
+            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_RENDERER_CLASSES": [
+                "rest_framework.renderers.JSONRenderer",
+                "rest_framework.renderers.BrowsableAPIRenderer",
+            ],
+            "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+            "DEFAULT_THROTTLE_RATES": {
+                "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
+            },
+            "UNAUTHENTICATED_USER": None,
+            "COERCE_DECIMAL_TO_STRING": True,
+        },
+        "SIMPLE_JWT": {
+            "ALGORITHM": "HS256",
+            "SIGNING_KEY": jwt_key,
+            "ACCESS_TOKEN_LIFETIME": timedelta(
+                minutes=env.int("JWT_ACCESS_TOKEN_MINUTES", default=15)),
+            "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_DAYS", default=7)),
+            "USER_ID_FIELD": "id",
+            "USER_ID_CLAIM": "user_id",
+            "TOKEN_USER_CLASS": "common.auth.Principal",
+            "AUTH_HEADER_TYPES": ("Bearer",),
+            "UPDATE_LAST_LOGIN": False,
+        },
+        "SPECTACULAR_SETTINGS": {
+            "TITLE": f"{name} API",
+            "VERSION": version,
+            "SERVE_INCLUDE_SCHEMA": False,
+            "SWAGGER_UI_DIST": "SIDECAR",
+            "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+            "REDOC_DIST": "SIDECAR",
+            "COMPONENT_SPLIT_REQUEST": True,
+            "PREPROCESSING_HOOKS": ["common.openapi.api_paths_only"],
+            "APPEND_COMPONENTS": {"securitySchemes": {"bearerAuth": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "SECURITY": [{"bearerAuth": []}],
+        },
+        "HTTP_CLIENT_TIMEOUT": env.float("HTTP_CLIENT_TIMEOUT", default=5.0),
+        "HTTP_CLIENT_RETRIES": env.int("HTTP_CLIENT_RETRIES", default=2),
+        "SERVICE_TOKEN_SECONDS": env.int("SERVICE_TOKEN_SECONDS", default=60),
+        "SERVICE_URLS": {
+            svc: env.str(service_url_variable(svc), default=default_service_url(svc))
+            for svc in SERVICE_PORTS
+        },
+        "LOGGING": _logging(env, name, testing),
+    }
+    settings.update(extra or {})
+    return settings
+
+
+def _logging(env: environ.Env, service: str, testing: bool) -> dict[str, Any]:
+    level = env.str("LOG_LEVEL", default="WARNING" if testing else "INFO")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "context": {"()": "common.logging.ContextFilter", "service": service},
+        },
+        "formatters": {"json": {"()": "common.logging.JsonFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "json",
+                "filters": ["context"],
+            },
+        },
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": {
+            "django.server": {"level": "WARNING"},
+            "django.request": {"level": "ERROR"},
+        },
+    }

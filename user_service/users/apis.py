@@ -1,0 +1,166 @@
+"""HTTP API of user_service: one view per operation, each with its own serializers."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth import IsAdmin, is_admin, is_service
+from common.openapi import ERROR_RESPONSES
+from common.pagination import LimitOffsetPagination
+from users import selectors, services
+from users.models import UserRole
+from users.throttles import LoginThrottle
+from users.tokens import access_token_for_user, refresh_token_user_id, tokens_for_user
+
+INVALID_CREDENTIALS = "Invalid email or password."
+
+
+class UserOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+def _errors(*codes):
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+class UserListCreateApi(APIView):
+    """`POST /api/users` registers anyone; `GET /api/users` lists users for ADMINs."""
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(min_length=8, max_length=1024, trim_whitespace=False,
+                                         write_only=True)
+        name = serializers.CharField(max_length=200)
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated(), IsAdmin()]
+
+    def get_authenticators(self):
+        return [] if self.request.method == "POST" else super().get_authenticators()
+
+    @extend_schema(request=InputSerializer, responses={201: UserOutputSerializer, **_errors(400)})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_create(**data.validated_data)
+        return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: UserOutputSerializer(many=True), **_errors(400, 401, 403)})
+    def get(self, request):
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(selectors.user_list(), request, view=self)
+        return paginator.get_paginated_response(UserOutputSerializer(page, many=True).data)
+
+
+class UserMeApi(APIView):
+    @extend_schema(responses={200: UserOutputSerializer, **_errors(401, 404)})
+    def get(self, request):
+        user = selectors.user_get_active(user_id=request.user.id)
+        if user is None:
+            raise NotFound("This user no longer exists.")
+        return Response(UserOutputSerializer(user).data)
+
+
+class UserDetailApi(APIView):
+    """One user: self, ADMIN (and SERVICE for reads)."""
+
+    class UpdateSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        name = serializers.CharField(max_length=200)
+        role = serializers.ChoiceField(choices=UserRole.choices, required=False)
+
+    def _get_user(self, request, user_id, *, allow_service: bool):
+        caller = request.user
+        allowed = str(caller.id) == str(user_id) or is_admin(caller) or (
+            allow_service and is_service(caller))
+        if not allowed:
+            raise PermissionDenied("You may only access your own account.")
+        user = selectors.user_get_active(user_id=user_id)
+        if user is None:
+            raise NotFound("User not found.")
+        return user
+
+    @extend_schema(responses={200: UserOutputSerializer, **_errors(401, 403, 404)})
+    def get(self, request, user_id):
+        user = self._get_user(request, user_id, allow_service=True)
+        return Response(UserOutputSerializer(user).data)
+
+    def _update(self, request, user_id, *, partial: bool):
+        user = self._get_user(request, user_id, allow_service=False)
+        data = self.UpdateSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        user = services.user_update(user=user, changes=data.validated_data,
+                                    by_admin=is_admin(request.user))
+        return Response(UserOutputSerializer(user).data)
+
+    @extend_schema(request=UpdateSerializer,
+                   responses={200: UserOutputSerializer, **_errors(400, 401, 403, 404)})
+    def put(self, request, user_id):
+        return self._update(request, user_id, partial=False)
+
+    @extend_schema(request=UpdateSerializer,
+                   responses={200: UserOutputSerializer, **_errors(400, 401, 403, 404)})
+    def patch(self, request, user_id):
+        return self._update(request, user_id, partial=True)
+
+    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    def delete(self, request, user_id):
+        user = self._get_user(request, user_id, allow_service=False)
+        services.user_delete(user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LoginApi(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        password = serializers.CharField(max_length=1024, trim_whitespace=False)
+
+    class OutputSerializer(serializers.Serializer):
+        access = serializers.CharField()
+        refresh = serializers.CharField()
+        user = UserOutputSerializer()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **_errors(400, 401)})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, email=data.validated_data["email"].strip().lower(),
+                            password=data.validated_data["password"])
+        if user is None:
+            raise AuthenticationFailed(INVALID_CREDENTIALS)
+        body = {**tokens_for_user(user=user), "user": UserOutputSerializer(user).data}
+        return Response(body)
+
+
+class RefreshApi(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        refresh = serializers.CharField()
+
+    class OutputSerializer(serializers.Serializer):
+        access = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **_errors(400, 401)})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_id = refresh_token_user_id(raw_refresh=data.validated_data["refresh"])
+        user = selectors.user_get_active(user_id=user_id) if user_id else None
+        if user is None:
+            raise AuthenticationFailed("Refresh token is invalid or expired.")
+        return Response({"access": access_token_for_user(user=user)})
