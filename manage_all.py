@@ -125,11 +125,12 @@ def create_database(service: str) -> None:
     import psycopg
     from psycopg import sql
 
+    name = f"{os.environ.get('DATABASE_NAME_PREFIX', '')}{service}"
     with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (service,)).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(service)))
-            print(f"{service}: created database {service}", flush=True)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"{service}: created database {name}", flush=True)
 
 
 def has_command(service: str, command: str) -> bool:
@@ -151,8 +152,8 @@ def setup(names: list[str], *, demo: bool = True) -> None:
 def test_suites(names: list[str]) -> list[tuple[str, Path, list[str]]]:
     suites = [("common", ROOT, ["common/tests", "--ds=common.tests.settings"])]
     suites += [(name, ROOT / name, ["--ds=config.settings"]) for name in names]
-    if (ROOT / "e2e").is_dir():
-        suites.append(("e2e", ROOT, ["e2e", "--ds=common.tests.settings"]))
+    if (ROOT / "tests").is_dir():
+        suites.append(("platform", ROOT, ["tests", "--ds=common.tests.settings"]))
     return suites
 
 

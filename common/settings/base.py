@@ -40,20 +40,27 @@ def _require(env: environ.Env, name: str, debug: bool, local_default: str) -> st
     raise ImproperlyConfiguredExit(name)
 
 
+def database_name(service: str) -> str:
+    """The PostgreSQL database of a service: its name, after an optional DATABASE_NAME_PREFIX."""
+    return f"{os.environ.get('DATABASE_NAME_PREFIX', '')}{service}"
+
+
 def _database(env: environ.Env, service: str, base_dir: Path) -> dict[str, Any]:
     if env.str("DATABASE_URL", default=""):
         db = env.db_url("DATABASE_URL")
     elif env.str("POSTGRES_URL", default=""):
-        db = environ.Env.db_url_config(f"{env.str('POSTGRES_URL').rstrip('/')}/{service}")
+        db = environ.Env.db_url_config(
+            f"{env.str('POSTGRES_URL').rstrip('/')}/{database_name(service)}")
     else:
-        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(base_dir / "db.sqlite3")}
+        sqlite_dir = Path(env.str("SQLITE_DIR", default=str(base_dir)))
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_dir / "db.sqlite3")}
     if db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", 3)
         db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
         db["CONN_HEALTH_CHECKS"] = True
     else:
         db.setdefault("OPTIONS", {})["timeout"] = 20
-    db["TEST"] = {"NAME": f"test_{service}"} if db["ENGINE"].endswith("postgresql") else {}
+    db["TEST"] = {"NAME": f"test_{database_name(service)}"} if db["ENGINE"].endswith("postgresql") else {}
     return db
 
 
