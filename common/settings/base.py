@@ -52,8 +52,9 @@ def _database(env: environ.Env, service: str, base_dir: Path) -> dict[str, Any]:
         db = environ.Env.db_url_config(
             f"{env.str('POSTGRES_URL').rstrip('/')}/{database_name(service)}")
     else:
-        sqlite_dir = Path(env.str("SQLITE_DIR", default=str(base_dir)))
-        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_dir / "db.sqlite3")}
+        sqlite_dir = env.str("SQLITE_DIR", default="")
+        path = Path(sqlite_dir) / f"{service}.sqlite3" if sqlite_dir else base_dir / "db.sqlite3"
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
     if db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", 3)
         db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
