@@ -209,7 +209,16 @@ def service_settings(
         "LOGGING": _logging(env, name, testing),
     }
     settings.update(extra or {})
+    _ensure_static_root(settings["STATIC_ROOT"])
     return settings
+
+
+def _ensure_static_root(static_root: str) -> None:
+    """WhiteNoise warns on every start when STATIC_ROOT is missing; make it exist."""
+    try:
+        Path(static_root).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # read-only filesystems collect static files at build time
 
 
 def _logging(env: environ.Env, service: str, testing: bool) -> dict[str, Any]:

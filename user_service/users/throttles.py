@@ -7,6 +7,7 @@ class LoginThrottle(SimpleRateThrottle):
     scope = "login"
 
     def get_cache_key(self, request, view):
-        email = str(request.data.get("email", "")).strip().lower() if hasattr(
-            request.data, "get") else ""
-        return self.cache_format % {"scope": self.scope, "ident": f"{email}|{self.get_ident(request)}"}
+        data = request.data if hasattr(request.data, "get") else {}
+        email = str(data.get("email", "")).strip().lower()
+        ident = f"{email}|{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -1,0 +1,53 @@
+"""Limit/offset pagination per the contract."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from common.pagination import DEFAULT_LIMIT, MAX_LIMIT, parse_page_params
+
+pytestmark = pytest.mark.django_db
+
+
+def test_defaults_are_20_and_0(client):
+    body = client.get("/api/echo").json()
+    assert (body["count"], body["limit"], body["offset"]) == (42, 20, 0)
+    assert body["results"] == list(range(20))
+
+
+def test_a_large_limit_is_capped_at_100(client):
+    body = client.get("/api/echo?count=150&limit=1000").json()
+    assert body["limit"] == 100
+    assert len(body["results"]) == 100
+
+
+def test_offset_past_the_end_is_an_empty_page(client):
+    body = client.get("/api/echo?offset=500").json()
+    assert body["results"] == [] and body["count"] == 42
+
+
+@pytest.mark.parametrize("query", ["limit=-1", "offset=-3", "limit=abc", "offset=1.5",
+                                   "limit=2e3"])
+def test_bad_values_are_400(client, query):
+    response = client.get(f"/api/echo?{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert set(error["details"]) <= {"limit", "offset"}
+
+
+@given(count=st.integers(0, 300), limit=st.integers(0, 500), offset=st.integers(0, 400))
+def test_any_page_is_the_right_slice(count, limit, offset):
+    class Params(dict):
+        pass
+
+    parsed_limit, parsed_offset = parse_page_params(Params(limit=str(limit), offset=str(offset)))
+    assert parsed_limit == min(limit, MAX_LIMIT)
+    assert parsed_offset == offset
+    items = list(range(count))
+    page = items[parsed_offset:parsed_offset + parsed_limit]
+    assert len(page) == max(0, min(parsed_limit, count - offset))
+
+
+def test_missing_params_use_defaults():
+    assert parse_page_params({}) == (DEFAULT_LIMIT, 0)

@@ -1,0 +1,23 @@
+"""URLs for common's own suite."""
+
+from django.urls import path
+
+from common.routing import common_urlpatterns
+from common.tests import views
+
+urlpatterns = common_urlpatterns([
+    path("api/echo", views.EchoApi.as_view()),
+    path("api/boom", views.BoomApi.as_view()),
+    path("api/throttled", views.ThrottledApi.as_view()),
+    path("api/whoami", views.WhoAmIApi.as_view()),
+    path("api/admin-only", views.AdminOnlyApi.as_view()),
+    path("api/service-only", views.ServiceOnlyApi.as_view()),
+    path("api/admin-or-service", views.AdminOrServiceApi.as_view()),
+    path("plain/boom", views.plain_boom),
+    path("plain/ok/", views.plain_ok),
+])
+
+handler400 = "common.errors.bad_request"
+handler403 = "common.errors.permission_denied"
+handler404 = "common.errors.not_found"
+handler500 = "common.errors.server_error"
