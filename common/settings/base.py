@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from datetime import timedelta
@@ -61,7 +62,8 @@ def _database(env: environ.Env, service: str, base_dir: Path) -> dict[str, Any]:
         db["CONN_HEALTH_CHECKS"] = True
     else:
         db.setdefault("OPTIONS", {})["timeout"] = 20
-    db["TEST"] = {"NAME": f"test_{database_name(service)}"} if db["ENGINE"].endswith("postgresql") else {}
+    is_postgres = db["ENGINE"].endswith("postgresql")
+    db["TEST"] = {"NAME": f"test_{database_name(service)}"} if is_postgres else {}
     return db
 
 
@@ -215,10 +217,8 @@ def service_settings(
 
 def _ensure_static_root(static_root: str) -> None:
     """WhiteNoise warns on every start when STATIC_ROOT is missing; make it exist."""
-    try:
+    with contextlib.suppress(OSError):  # read-only filesystems collect at build time
         Path(static_root).mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass  # read-only filesystems collect static files at build time
 
 
 def _logging(env: environ.Env, service: str, testing: bool) -> dict[str, Any]:
