@@ -119,9 +119,17 @@ class UserDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LoginApi(APIView):
+class PublicApi(APIView):
+    """No token needed; a credentials failure is still a 401 with a Bearer challenge."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class LoginApi(PublicApi):
     throttle_classes = [LoginThrottle]
 
     class InputSerializer(serializers.Serializer):
@@ -145,9 +153,7 @@ class LoginApi(APIView):
         return Response(body)
 
 
-class RefreshApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
+class RefreshApi(PublicApi):
 
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField()

@@ -1,0 +1,103 @@
+"""Login, refresh and the claims of issued tokens."""
+
+import uuid
+
+import jwt
+import pytest
+from django.conf import settings as django_settings
+
+from users.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(api, email, password=DEFAULT_PASSWORD, **headers):
+    return api.post("/api/auth/login", {"email": email, "password": password}, format="json",
+                    **headers)
+
+
+def decode(token):
+    return jwt.decode(token, django_settings.SIMPLE_JWT["SIGNING_KEY"], algorithms=["HS256"])
+
+
+def test_login_returns_tokens_and_the_user(api, user):
+    response = login(api, user.email.upper())
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"access", "refresh", "user"}
+    assert body["user"]["id"] == str(user.id)
+    claims = decode(body["access"])
+    assert claims["user_id"] == str(user.id)
+    assert claims["email"] == user.email
+    assert claims["role"] == "USER"
+    assert claims["token_type"] == "access"
+    assert {"exp", "jti"} <= set(claims)
+
+
+def test_wrong_password_and_unknown_email_get_the_same_401(api, user):
+    wrong = login(api, user.email, "wrong-password").json()["error"]
+    unknown = login(api, "nobody@example.com").json()["error"]
+    for error in (wrong, unknown):
+        error.pop("request_id")
+    assert wrong == unknown
+    assert wrong["status"] == 401 and wrong["code"] == "authentication_failed"
+
+
+def test_login_with_missing_fields_is_a_validation_error(api):
+    response = api.post("/api/auth/login", {"email": "a@example.com"}, format="json")
+    assert response.status_code == 400
+    assert "password" in response.json()["error"]["details"]
+
+
+def test_login_attempts_are_throttled_per_email_and_client(api, user):
+    statuses = [login(api, user.email, "wrong").status_code for _ in range(11)]
+    assert statuses == [401] * 10 + [429]
+    error = login(api, user.email).json()["error"]
+    assert error["code"] == "throttled"
+    other = UserFactory()
+    assert login(api, other.email).status_code == 200
+
+
+def test_refresh_returns_a_new_access_token(api, user):
+    refresh = login(api, user.email).json()["refresh"]
+    response = api.post("/api/auth/refresh", {"refresh": refresh}, format="json")
+    assert response.status_code == 200
+    assert set(response.json()) == {"access"}
+    claims = decode(response.json()["access"])
+    assert (claims["user_id"], claims["role"], claims["token_type"]) == (
+        str(user.id), "USER", "access")
+
+
+def test_refresh_carries_a_changed_role(api, user):
+    refresh = login(api, user.email).json()["refresh"]
+    user.role = "ADMIN"
+    user.save()
+    access = api.post("/api/auth/refresh", {"refresh": refresh}, format="json").json()["access"]
+    assert decode(access)["role"] == "ADMIN"
+
+
+@pytest.mark.parametrize("token", ["garbage", ""])
+def test_a_bad_refresh_token_is_rejected(api, token):
+    response = api.post("/api/auth/refresh", {"refresh": token}, format="json")
+    assert response.status_code in (400, 401)
+    assert response.json()["error"]["code"] in ("validation_error", "authentication_failed")
+
+
+def test_an_access_token_is_not_a_refresh_token(api, user):
+    access = login(api, user.email).json()["access"]
+    response = api.post("/api/auth/refresh", {"refresh": access}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_refresh_for_a_deleted_user_is_rejected(api, user):
+    refresh = login(api, user.email).json()["refresh"]
+    user.delete()
+    assert api.post("/api/auth/refresh", {"refresh": refresh}, format="json").status_code == 401
+
+
+def test_a_token_for_an_unknown_user_reads_me_as_404(api):
+    from common.testing import auth_header
+
+    response = api.get("/api/users/me", **auth_header(user_id=uuid.uuid4()))
+    assert response.status_code == 404
