@@ -1,0 +1,111 @@
+"""HTTP API of supplier_service (SERVICE tokens only): provider info and supplier orders."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth import IsService
+from common.openapi import ERROR_RESPONSES
+from supplier import selectors, services
+
+MAX_ITEMS = 100
+MAX_QUANTITY = 1_000_000
+
+
+def _errors(*codes):
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+class AddressOutputSerializer(serializers.Serializer):
+    street = serializers.CharField()
+    number = serializers.CharField()
+    complement = serializers.CharField()
+    district = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    zip_code = serializers.CharField()
+    country = serializers.CharField()
+
+
+class ItemSerializer(serializers.Serializer):
+    product_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class OrderOutputSerializer(serializers.Serializer):
+    order_number = serializers.CharField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    items = ItemSerializer(many=True, source="lines.all")
+    estimated_ship_date = serializers.DateField()
+    created_at = serializers.DateTimeField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProviderInfoApi(APIView):
+    """`GET /api/info/<state>`: the provider serving a state, with its pickup address."""
+
+    permission_classes = [IsService]
+
+    class OutputSerializer(serializers.Serializer):
+        state = serializers.CharField()
+        provider_name = serializers.CharField()
+        address = AddressOutputSerializer(source="*")
+        lead_time_days = serializers.IntegerField()
+
+    @extend_schema(responses={200: OutputSerializer, **_errors(401, 403, 404)})
+    def get(self, request, state):
+        provider = selectors.provider_get_by_state(state=state)
+        if provider is None:
+            raise NotFound(f"No provider serves the state {state!r}.")
+        return Response(self.OutputSerializer(provider).data)
+
+
+class OrderCreateApi(APIView):
+    """`POST /api/order`: buy goods; idempotent by `reference` (a repeat answers 200)."""
+
+    permission_classes = [IsService]
+
+    class InputSerializer(serializers.Serializer):
+        reference = serializers.CharField(max_length=255)
+        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+
+    @extend_schema(request=InputSerializer,
+                   responses={201: OrderOutputSerializer, 200: OrderOutputSerializer,
+                              **_errors(400, 401, 403, 409)})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order, created = services.supplier_order_create(**data.validated_data)
+        return Response(OrderOutputSerializer(order).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _order_or_404(order_number: str):
+    order = selectors.supplier_order_get(order_number=order_number)
+    if order is None:
+        raise NotFound("Supplier order not found.")
+    return order
+
+
+class OrderDetailApi(APIView):
+    """`GET /api/order/<order_number>`."""
+
+    permission_classes = [IsService]
+
+    @extend_schema(responses={200: OrderOutputSerializer, **_errors(401, 403, 404)})
+    def get(self, request, order_number):
+        return Response(OrderOutputSerializer(_order_or_404(order_number)).data)
+
+
+class OrderCancelApi(APIView):
+    """`POST /api/order/<order_number>/cancel`: stock goes back once; a repeat is a no-op."""
+
+    permission_classes = [IsService]
+
+    @extend_schema(request=None, responses={200: OrderOutputSerializer, **_errors(401, 403, 404)})
+    def post(self, request, order_number):
+        order = services.supplier_order_cancel(order=_order_or_404(order_number))
+        return Response(OrderOutputSerializer(order).data)

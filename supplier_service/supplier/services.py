@@ -1,0 +1,140 @@
+"""Writes of the supplier: providers, stock, orders taken and cancelled."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.errors import Conflict
+from supplier import order_states, selectors
+from supplier.models import (
+    Provider,
+    SupplierOrder,
+    SupplierOrderLine,
+    SupplierOrderStatus,
+    SupplierProduct,
+)
+from supplier.provider_directory import PROVIDERS
+
+ORDER_NUMBER_PREFIX = "SUP-"
+# No 0/O or 1/I: order numbers are read out over the phone.
+ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ORDER_NUMBER_LENGTH = 8
+_CREATE_ATTEMPTS = 3
+
+
+def provider_seed_all() -> int:
+    """Create the provider of every state that has none; edits made in the admin are kept."""
+    created = 0
+    for row in PROVIDERS:
+        _, was_created = Provider.objects.get_or_create(
+            state=row["state"], defaults={k: v for k, v in row.items() if k != "state"})
+        created += was_created
+    return created
+
+
+def supplier_product_seed(*, product_ids, stock: int) -> None:
+    """Give each product at least `stock` units (never fewer than it has)."""
+    for product_id in product_ids:
+        row, created = SupplierProduct.objects.get_or_create(
+            product_id=product_id, defaults={"stock": stock})
+        if not created and row.stock < stock:
+            row.stock = stock
+            row.save(update_fields=["stock", "updated_at"])
+
+
+def _new_order_number() -> str:
+    code = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(ORDER_NUMBER_LENGTH))
+    return f"{ORDER_NUMBER_PREFIX}{code}"
+
+
+def _merge(items: list[dict]) -> dict:
+    """Quantities by product id, in the order products first appear."""
+    wanted: dict = {}
+    for item in items:
+        wanted[item["product_id"]] = wanted.get(item["product_id"], 0) + item["quantity"]
+    return wanted
+
+
+def _take_stock(wanted: dict) -> None:
+    """Decrement stock for every product or for none (409 naming the short items).
+
+    Rows are locked in product-id order, so concurrent orders never deadlock and never sell
+    the same unit twice; unknown products get SUPPLIER_DEFAULT_STOCK first.
+    """
+    product_ids = sorted(wanted, key=str)
+    SupplierProduct.objects.bulk_create(
+        [SupplierProduct(product_id=pid, stock=settings.SUPPLIER_DEFAULT_STOCK)
+         for pid in product_ids],
+        ignore_conflicts=True)
+    rows = list(SupplierProduct.objects.select_for_update()
+                .filter(product_id__in=product_ids).order_by("product_id"))
+    stock = {row.product_id: row.stock for row in rows}
+    short = [{"product_id": str(pid), "requested": wanted[pid], "available": stock.get(pid, 0)}
+             for pid in product_ids if stock.get(pid, 0) < wanted[pid]]
+    if short:
+        raise Conflict("The supplier does not have enough stock for some items.",
+                       details={"items": short})
+    now = timezone.now()
+    for pid in product_ids:
+        SupplierProduct.objects.filter(product_id=pid).update(
+            stock=F("stock") - wanted[pid], updated_at=now)
+
+
+def _create_order(*, reference: str, wanted: dict) -> None:
+    with transaction.atomic():
+        # The order row goes first: a concurrent duplicate of `reference` waits here on the
+        # unique index and then fails, before it touches any stock.
+        order = SupplierOrder.objects.create(
+            order_number=_new_order_number(), reference=reference,
+            status=SupplierOrderStatus.CONFIRMED,
+            estimated_ship_date=timezone.localdate() + timedelta(
+                days=settings.SUPPLIER_SHIP_DAYS))
+        _take_stock(wanted)
+        SupplierOrderLine.objects.bulk_create([
+            SupplierOrderLine(order=order, position=position, product_id=pid, quantity=quantity)
+            for position, (pid, quantity) in enumerate(wanted.items())])
+
+
+def supplier_order_create(*, reference: str, items: list[dict]) -> tuple[SupplierOrder, bool]:
+    """Take an order idempotently by `reference`; returns (order, created).
+
+    The same reference again, even concurrently, returns the first order and changes nothing.
+    """
+    existing = selectors.supplier_order_get_by_reference(reference=reference)
+    if existing is not None:
+        return existing, False
+    wanted = _merge(items)
+    attempt = 1
+    while True:
+        try:
+            _create_order(reference=reference, wanted=wanted)
+            return selectors.supplier_order_get_by_reference(reference=reference), True
+        except IntegrityError:
+            existing = selectors.supplier_order_get_by_reference(reference=reference)
+            if existing is not None:
+                return existing, False
+            if attempt == _CREATE_ATTEMPTS:  # not the reference: order numbers kept colliding
+                raise
+            attempt += 1
+
+
+def supplier_order_cancel(*, order: SupplierOrder) -> SupplierOrder:
+    """Cancel an order and give its stock back, exactly once; cancelling again changes nothing."""
+    with transaction.atomic():
+        locked = SupplierOrder.objects.select_for_update().get(pk=order.pk)
+        if not order_states.can_move(current=locked.status, target=order_states.CANCELLED):
+            return selectors.supplier_order_get(order_number=locked.order_number)
+        now = timezone.now()
+        for line in sorted(locked.lines.all(), key=lambda line: str(line.product_id)):
+            given_back = SupplierProduct.objects.filter(product_id=line.product_id).update(
+                stock=F("stock") + line.quantity, updated_at=now)
+            if not given_back:  # the row was deleted in the admin since: recreate it
+                SupplierProduct.objects.create(product_id=line.product_id, stock=line.quantity)
+        locked.status = order_states.CANCELLED
+        locked.cancelled_at = now
+        locked.save(update_fields=["status", "cancelled_at", "updated_at"])
+    return selectors.supplier_order_get(order_number=locked.order_number)
