@@ -1,0 +1,190 @@
+"""HTTP API of product_service: one view per operation, each with its own serializers."""
+
+import uuid
+from decimal import Decimal
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth import IsAdmin, IsService
+from common.openapi import ERROR_RESPONSES
+from common.pagination import LimitOffsetPagination, parse_page_params
+from products import selectors, services
+from products.models import PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS
+
+MAX_IDS = 100
+MAX_PRICE = Decimal("99999999.99")
+MAX_STOCK = 2_147_483_647
+MAX_RESERVATION_ITEMS = 100
+
+
+def _errors(*codes):
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+class ProductOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS,
+                                     decimal_places=PRICE_DECIMAL_PLACES)
+    stock = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ProductInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False, default="")
+    price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS,
+                                     decimal_places=PRICE_DECIMAL_PLACES, max_value=MAX_PRICE)
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
+
+    def validate_price(self, value):
+        if value <= 0:
+            raise ValidationError("Ensure this value is greater than 0.")
+        return value
+
+
+def _parse_ids(raw: str) -> list[uuid.UUID]:
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not parts:
+        raise ValidationError({"ids": ["Give at least one product id."]})
+    if len(parts) > MAX_IDS:
+        raise ValidationError({"ids": [f"Ensure there are no more than {MAX_IDS} ids."]})
+    try:
+        return list(dict.fromkeys(uuid.UUID(part) for part in parts))
+    except ValueError:
+        raise ValidationError({"ids": ["Every id must be a valid UUID."]}) from None
+
+
+def _product_or_404(product_id):
+    product = selectors.product_get(product_id=product_id)
+    if product is None:
+        raise NotFound("Product not found.")
+    return product
+
+
+class ProductListCreateApi(APIView):
+    """`GET /api/products` for anyone; `POST /api/products` for ADMINs."""
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated(), IsAdmin()]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="Case-insensitive match on the name."),
+            OpenApiParameter("ids", str, description=f"Comma-separated product ids (≤ {MAX_IDS})."),
+            OpenApiParameter("limit", int), OpenApiParameter("offset", int),
+        ],
+        responses={200: ProductOutputSerializer(many=True), **_errors(400, 401)},
+    )
+    def get(self, request):
+        raw_ids = request.query_params.get("ids")
+        ids = _parse_ids(raw_ids) if raw_ids is not None else None
+        products = selectors.product_list(search=request.query_params.get("search"), ids=ids)
+        if ids is None:
+            paginator = LimitOffsetPagination()
+            page = paginator.paginate_queryset(products, request, view=self)
+            return paginator.get_paginated_response(ProductOutputSerializer(page, many=True).data)
+        # A batch fetch answers every id asked for in one page.
+        limit, offset = parse_page_params(request.query_params)
+        limit = max(limit, len(ids))
+        page = list(products[offset:offset + limit])
+        return Response({"count": products.count(), "limit": limit, "offset": offset,
+                         "results": ProductOutputSerializer(page, many=True).data})
+
+    @extend_schema(request=ProductInputSerializer,
+                   responses={201: ProductOutputSerializer, **_errors(400, 401, 403)})
+    def post(self, request):
+        data = ProductInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = services.product_create(**data.validated_data)
+        return Response(ProductOutputSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class ProductDetailApi(APIView):
+    """One product: anyone reads it, ADMINs change and delete it."""
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated(), IsAdmin()]
+
+    @extend_schema(responses={200: ProductOutputSerializer, **_errors(401, 404)})
+    def get(self, request, product_id):
+        return Response(ProductOutputSerializer(_product_or_404(product_id)).data)
+
+    def _update(self, request, product_id, *, partial: bool):
+        product = _product_or_404(product_id)
+        data = ProductInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        product = services.product_update(product=product, changes=data.validated_data)
+        return Response(ProductOutputSerializer(product).data)
+
+    @extend_schema(request=ProductInputSerializer,
+                   responses={200: ProductOutputSerializer, **_errors(400, 401, 403, 404)})
+    def put(self, request, product_id):
+        return self._update(request, product_id, partial=False)
+
+    @extend_schema(request=ProductInputSerializer,
+                   responses={200: ProductOutputSerializer, **_errors(400, 401, 403, 404)})
+    def patch(self, request, product_id):
+        return self._update(request, product_id, partial=True)
+
+    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    def delete(self, request, product_id):
+        services.product_delete(product=_product_or_404(product_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReservationOutputSerializer(serializers.Serializer):
+    class LineSerializer(serializers.Serializer):
+        product_id = serializers.UUIDField()
+        quantity = serializers.IntegerField()
+
+    reference = serializers.CharField()
+    items = LineSerializer(source="lines", many=True)
+    status = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    released_at = serializers.DateTimeField()
+
+    def get_status(self, reservation) -> str:
+        return "released" if reservation.is_released else "reserved"
+
+
+class ReservationCreateApi(APIView):
+    """`POST /api/products/reservations` (SERVICE): reserve stock for an order, all or nothing."""
+
+    permission_classes = [IsAuthenticated, IsService]
+
+    class InputSerializer(serializers.Serializer):
+        class ItemSerializer(serializers.Serializer):
+            product_id = serializers.UUIDField()
+            quantity = serializers.IntegerField(min_value=1, max_value=MAX_STOCK)
+
+        reference = serializers.CharField(max_length=100)
+        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_RESERVATION_ITEMS)
+
+    @extend_schema(request=InputSerializer,
+                   responses={201: ReservationOutputSerializer, 200: ReservationOutputSerializer,
+                              **_errors(400, 401, 403, 409)})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reservation, created = services.reservation_create(**data.validated_data)
+        return Response(ReservationOutputSerializer(reservation).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ReservationReleaseApi(APIView):
+    """`DELETE /api/products/reservations/<reference>` (SERVICE): give the stock back, once."""
+
+    permission_classes = [IsAuthenticated, IsService]
+
+    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    def delete(self, request, reference):
+        services.reservation_release(reference=reference)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,69 @@
+"""The catalog (products and their stock) and the stock reservations held for orders."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+PRICE_MAX_DIGITS = 10
+PRICE_DECIMAL_PLACES = 2
+
+
+class Product(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=PRICE_DECIMAL_PLACES)
+    stock = models.IntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0),
+                                   name="products_product_price_positive"),
+            models.CheckConstraint(condition=Q(stock__gte=0),
+                                   name="products_product_stock_non_negative"),
+        ]
+        indexes = [models.Index(fields=["-created_at"], name="products_product_created_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Reservation(models.Model):
+    """Stock held for one reference (an order id); released at most once."""
+
+    reference = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+
+class ReservationLine(models.Model):
+    # A plain id, not a foreign key: deleting a product must not be blocked by old reservations.
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
+    product_id = models.UUIDField()
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["product_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reservation", "product_id"],
+                                    name="products_reservationline_unique_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0),
+                                   name="products_reservationline_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} x{self.quantity}"

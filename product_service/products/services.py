@@ -1,0 +1,125 @@
+"""Writes on the catalog, and stock reservations that never oversell."""
+
+import uuid
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, ValidationError
+
+from common.errors import Conflict
+from products import selectors
+from products.models import Product, Reservation, ReservationLine
+
+PRODUCT_FIELDS = ("name", "description", "price", "stock")
+
+
+def product_create(*, name: str, price, stock: int, description: str = "") -> Product:
+    return Product.objects.create(name=name, description=description, price=price, stock=stock)
+
+
+def product_update(*, product: Product, changes: dict) -> Product:
+    """Apply the given fields; the row is locked so a racing reservation sees one or the other."""
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(id=product.id)
+        for field in PRODUCT_FIELDS:
+            if field in changes:
+                setattr(product, field, changes[field])
+        product.save()
+    return product
+
+
+def product_delete(*, product: Product) -> None:
+    product.delete()
+
+
+def _merged(items: list[dict]) -> dict[uuid.UUID, int]:
+    """Quantities by product id, the same product named twice being summed."""
+    wanted: dict[uuid.UUID, int] = defaultdict(int)
+    for item in items:
+        wanted[item["product_id"]] += item["quantity"]
+    return dict(wanted)
+
+
+def _lines_of(reservation: Reservation) -> dict[uuid.UUID, int]:
+    return {line.product_id: line.quantity for line in reservation.lines.all()}
+
+
+def _replayed(reservation: Reservation, wanted: dict[uuid.UUID, int]) -> Reservation:
+    if _lines_of(reservation) != wanted:
+        raise Conflict("This reference was already used to reserve other items.",
+                       details={"reference": reservation.reference})
+    if reservation.is_released:
+        raise Conflict("This reservation was already released.",
+                       details={"reference": reservation.reference})
+    return reservation
+
+
+def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
+    # The reservation row goes first: a concurrent request with the same reference waits on
+    # its unique index, then fails with IntegrityError and replays.
+    reservation = Reservation.objects.create(reference=reference)
+    ids = sorted(wanted)
+    # Rows are locked in one fixed order (by id), so two reservations never deadlock.
+    products = {product.id: product for product in
+                Product.objects.select_for_update().filter(id__in=ids).order_by("id")}
+    unknown = [product_id for product_id in ids if product_id not in products]
+    if unknown:
+        raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
+    short = [
+        {"product_id": str(product_id), "requested": wanted[product_id],
+         "available": products[product_id].stock}
+        for product_id in ids if products[product_id].stock < wanted[product_id]
+    ]
+    if short:
+        raise Conflict("Not enough stock for some items.", details={"items": short})
+    now = timezone.now()
+    for product_id in ids:
+        # Conditional on the stock still being there: the last guard where rows cannot be
+        # locked (SQLite), on top of the row lock and the CHECK (stock >= 0) constraint.
+        taken = Product.objects.filter(id=product_id, stock__gte=wanted[product_id]).update(
+            stock=F("stock") - wanted[product_id], updated_at=now)
+        if not taken:
+            raise Conflict("Not enough stock for some items.", details={"items": [
+                {"product_id": str(product_id), "requested": wanted[product_id],
+                 "available": Product.objects.get(id=product_id).stock}]})
+    ReservationLine.objects.bulk_create([
+        ReservationLine(reservation=reservation, product_id=product_id, quantity=wanted[product_id])
+        for product_id in ids
+    ])
+    return reservation
+
+
+def reservation_create(*, reference: str, items: list[dict]) -> tuple[Reservation, bool]:
+    """Reserve every item or none; returns (reservation, created). A known reference replays."""
+    wanted = _merged(items)
+    existing = selectors.reservation_get(reference=reference)
+    if existing is not None:
+        return _replayed(existing, wanted), False
+    try:
+        with transaction.atomic():
+            reservation = _reserve(reference=reference, wanted=wanted)
+    except IntegrityError:
+        existing = selectors.reservation_get(reference=reference)
+        if existing is None:
+            raise
+        return _replayed(existing, wanted), False
+    return selectors.reservation_get(reference=reservation.reference), True
+
+
+def reservation_release(*, reference: str) -> Reservation:
+    """Give the reserved stock back, exactly once however often it is asked."""
+    with transaction.atomic():
+        reservation = Reservation.objects.select_for_update().filter(reference=reference).first()
+        if reservation is None:
+            raise NotFound("Reservation not found.")
+        if reservation.is_released:
+            return reservation
+        now = timezone.now()
+        for line in reservation.lines.order_by("product_id"):
+            Product.objects.filter(id=line.product_id).update(
+                stock=F("stock") + line.quantity, updated_at=now)
+        reservation.released_at = now
+        reservation.save(update_fields=["released_at"])
+    return reservation

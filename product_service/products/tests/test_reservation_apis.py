@@ -1,0 +1,204 @@
+"""Stock reservations: all or nothing, idempotent by reference, released exactly once."""
+
+import uuid
+
+import pytest
+
+from common.testing import auth_header
+from products.models import Product, Reservation
+from products.tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+RESERVE = "/api/products/reservations"
+
+
+def _reserve(api_client, headers, reference, *lines):
+    body = {"reference": reference,
+            "items": [{"product_id": str(product.id), "quantity": quantity}
+                      for product, quantity in lines]}
+    return api_client.post(RESERVE, body, format="json", **headers)
+
+
+def _stock(product) -> int:
+    return Product.objects.get(id=product.id).stock
+
+
+def test_reservation_create_takes_the_stock(api_client, service_headers):
+    keyboard, mouse = ProductFactory(stock=5), ProductFactory(stock=2)
+
+    response = _reserve(api_client, service_headers, "order-1", (keyboard, 3), (mouse, 2))
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["reference"] == "order-1"
+    assert body["status"] == "reserved"
+    assert sorted((item["product_id"], item["quantity"]) for item in body["items"]) == sorted(
+        [(str(keyboard.id), 3), (str(mouse.id), 2)])
+    assert (_stock(keyboard), _stock(mouse)) == (2, 0)
+
+
+def test_reservation_create_merges_the_same_product_named_twice(api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+
+    response = _reserve(api_client, service_headers, "order-1", (keyboard, 1), (keyboard, 2))
+
+    assert response.status_code == 201
+    assert response.json()["items"] == [{"product_id": str(keyboard.id), "quantity": 3}]
+    assert _stock(keyboard) == 2
+
+
+def test_reservation_create_replayed_reserves_once(api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+    first = _reserve(api_client, service_headers, "order-1", (keyboard, 2))
+
+    replay = _reserve(api_client, service_headers, "order-1", (keyboard, 2))
+
+    assert replay.status_code == 200
+    assert replay.json() == first.json()
+    assert _stock(keyboard) == 3
+    assert Reservation.objects.count() == 1
+
+
+def test_reservation_create_with_a_used_reference_and_other_items_is_409(
+        api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+    _reserve(api_client, service_headers, "order-1", (keyboard, 2))
+
+    response = _reserve(api_client, service_headers, "order-1", (keyboard, 3))
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+    assert _stock(keyboard) == 3
+
+
+def test_reservation_create_without_enough_stock_reserves_nothing(api_client, service_headers):
+    plenty, scarce = ProductFactory(stock=10), ProductFactory(stock=1)
+
+    response = _reserve(api_client, service_headers, "order-1", (plenty, 4), (scarce, 2))
+
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "conflict"
+    assert error["details"] == {"items": [
+        {"product_id": str(scarce.id), "requested": 2, "available": 1}]}
+    assert (_stock(plenty), _stock(scarce)) == (10, 1)
+    assert not Reservation.objects.exists()
+
+
+def test_reservation_create_with_an_unknown_product_is_400(api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+    unknown = uuid.uuid4()
+    body = {"reference": "order-1", "items": [
+        {"product_id": str(keyboard.id), "quantity": 1},
+        {"product_id": str(unknown), "quantity": 1}]}
+
+    response = api_client.post(RESERVE, body, format="json", **service_headers)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert str(unknown) in response.json()["error"]["details"]["items"][0]
+    assert _stock(keyboard) == 5
+    assert not Reservation.objects.exists()
+
+
+@pytest.mark.parametrize("body", [
+    {"reference": "r", "items": []},
+    {"reference": "r", "items": [{"product_id": "nope", "quantity": 1}]},
+    {"reference": "r", "items": [{"product_id": str(uuid.uuid4()), "quantity": 0}]},
+    {"reference": "", "items": [{"product_id": str(uuid.uuid4()), "quantity": 1}]},
+    {"items": [{"product_id": str(uuid.uuid4()), "quantity": 1}]},
+])
+def test_reservation_create_validates_the_body(api_client, service_headers, body):
+    response = api_client.post(RESERVE, body, format="json", **service_headers)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+@pytest.mark.parametrize("role", ["USER", "ADMIN"])
+def test_reservation_create_is_for_services_only(api_client, role):
+    keyboard = ProductFactory(stock=5)
+
+    response = _reserve(api_client, auth_header(role=role), "order-1", (keyboard, 1))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert _stock(keyboard) == 5
+
+
+def test_reservation_create_needs_a_token(api_client):
+    keyboard = ProductFactory(stock=5)
+
+    response = _reserve(api_client, {}, "order-1", (keyboard, 1))
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_reservation_release_gives_the_stock_back(api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+    _reserve(api_client, service_headers, "order-1", (keyboard, 4))
+
+    response = api_client.delete(f"{RESERVE}/order-1", **service_headers)
+
+    assert response.status_code == 204
+    assert _stock(keyboard) == 5
+    assert Reservation.objects.get(reference="order-1").released_at is not None
+
+
+def test_reservation_release_twice_gives_back_once(api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+    _reserve(api_client, service_headers, "order-1", (keyboard, 4))
+    api_client.delete(f"{RESERVE}/order-1", **service_headers)
+
+    response = api_client.delete(f"{RESERVE}/order-1/", **service_headers)
+
+    assert response.status_code == 204
+    assert _stock(keyboard) == 5
+
+
+def test_reservation_release_of_a_deleted_product_skips_it(api_client, service_headers):
+    keyboard, mouse = ProductFactory(stock=5), ProductFactory(stock=5)
+    _reserve(api_client, service_headers, "order-1", (keyboard, 1), (mouse, 1))
+    keyboard.delete()
+
+    response = api_client.delete(f"{RESERVE}/order-1", **service_headers)
+
+    assert response.status_code == 204
+    assert _stock(mouse) == 5
+
+
+def test_reservation_create_after_release_is_409(api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+    _reserve(api_client, service_headers, "order-1", (keyboard, 1))
+    api_client.delete(f"{RESERVE}/order-1", **service_headers)
+
+    response = _reserve(api_client, service_headers, "order-1", (keyboard, 1))
+
+    assert response.status_code == 409
+    assert _stock(keyboard) == 5
+
+
+def test_reservation_release_unknown_is_404(api_client, service_headers):
+    response = api_client.delete(f"{RESERVE}/nothing-here", **service_headers)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_reservation_release_is_for_services_only(api_client, admin_headers, service_headers):
+    keyboard = ProductFactory(stock=5)
+    _reserve(api_client, service_headers, "order-1", (keyboard, 1))
+
+    response = api_client.delete(f"{RESERVE}/order-1", **admin_headers)
+
+    assert response.status_code == 403
+    assert _stock(keyboard) == 4
+
+
+def test_reservation_release_needs_a_token(api_client):
+    response = api_client.delete(f"{RESERVE}/order-1")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
