@@ -1,0 +1,43 @@
+"""Django admin for purchases and their history (read-only: states move through the API)."""
+
+from django.contrib import admin
+
+from purchases.models import Purchase, PurchaseHistory
+
+
+class PurchaseHistoryInline(admin.TabularInline):
+    model = PurchaseHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_state", "to_state", "at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(admin.ModelAdmin):
+    ordering = ["-created_at"]
+    list_display = ["id", "order_id", "user_id", "state", "total", "attempts", "next_attempt_at",
+                    "created_at"]
+    list_filter = ["state"]
+    search_fields = ["id", "order_id", "user_id", "voucher_code"]
+    inlines = [PurchaseHistoryInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The state machine owns `state`; nothing here may change it.
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PurchaseHistory)
+class PurchaseHistoryAdmin(admin.ModelAdmin):
+    ordering = ["-at"]
+    list_display = ["purchase", "from_state", "to_state", "at", "note"]
+    list_filter = ["to_state"]
+    readonly_fields = ["purchase", "from_state", "to_state", "at", "note"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,186 @@
+"""HTTP API of purchases: one view per operation, each with its own serializers."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth import Role, is_admin
+from common.openapi import ERROR_RESPONSES
+from common.pagination import LimitOffsetPagination
+from purchases import selectors, services, states
+
+
+class IsCustomer(BasePermission):
+    """USER and ADMIN tokens: purchases are made by people, not by services."""
+
+    message = "Purchases are made with a USER or ADMIN token."
+
+    def has_permission(self, request, view):
+        return getattr(request.user, "role", None) in (Role.USER, Role.ADMIN)
+
+
+class AddressSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=200)
+    number = serializers.CharField(max_length=20)
+    complement = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                       allow_null=True)
+    district = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                     allow_null=True)
+    city = serializers.CharField(max_length=100)
+    state = serializers.RegexField(r"^\s*[A-Za-z]{2}\s*$", error_messages={
+        "invalid": "Use the two-letter region code, e.g. SP."})
+    zip_code = serializers.RegexField(r"^[0-9A-Za-z][0-9A-Za-z -]{1,18}[0-9A-Za-z]$",
+                                      max_length=20, error_messages={
+                                          "invalid": "Enter a valid postal code."})
+    country = serializers.RegexField(r"^\s*[A-Za-z]{2}\s*$", required=False, error_messages={
+        "invalid": "Use the two-letter country code, e.g. BR."})
+
+    def validate_state(self, value):
+        return value.strip().upper()
+
+    def validate_country(self, value):
+        return value.strip().upper()
+
+
+class HistorySerializer(serializers.Serializer):
+    # `from` is a Python keyword: the field is named in the serializer's fields map below.
+    to = serializers.CharField(source="to_state")
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(source="from_state", allow_null=True)
+        return {"from": fields.pop("from"), **fields}
+
+
+class PurchaseOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    order_id = serializers.UUIDField()
+    user_id = serializers.UUIDField()
+    state = serializers.ChoiceField(choices=states.CHOICES)
+    address = serializers.SerializerMethodField()
+    items = serializers.JSONField()
+    voucher_code = serializers.SerializerMethodField()
+    subtotal = serializers.DecimalField(max_digits=10, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    info_order = serializers.JSONField(allow_null=True)
+    info_provider = serializers.JSONField(allow_null=True)
+    info_delivery = serializers.JSONField(allow_null=True)
+    failure_reason = serializers.SerializerMethodField()
+    last_error = serializers.SerializerMethodField()
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.SerializerMethodField()
+    history = HistorySerializer(many=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_address(self, purchase) -> AddressSerializer:
+        return purchase.address
+
+    def get_voucher_code(self, purchase) -> str | None:
+        return purchase.voucher_code or None
+
+    def get_failure_reason(self, purchase) -> str | None:
+        return purchase.failure_reason or None
+
+    def get_last_error(self, purchase) -> str | None:
+        return purchase.last_error or None
+
+    def get_next_attempt_at(self, purchase) -> serializers.DateTimeField(allow_null=True):
+        # Only a purchase waiting for a retry has a next attempt worth showing.
+        if purchase.state in states.FINAL or purchase.next_attempt_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(purchase.next_attempt_at)
+
+
+def _errors(*codes):
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+def _answer(purchase, *, done_status: int) -> Response:
+    """`done_status` once the purchase reached a final state, 202 while it waits for a retry."""
+    purchase = selectors.purchase_get(purchase_id=purchase.id)
+    code = done_status if purchase.state in states.FINAL else status.HTTP_202_ACCEPTED
+    return Response(PurchaseOutputSerializer(purchase).data, status=code)
+
+
+def _visible_purchase(request, purchase_id):
+    purchase = selectors.purchase_get(purchase_id=purchase_id)
+    if purchase is None or not (is_admin(request.user)
+                                or str(purchase.user_id) == str(request.user.id)):
+        raise NotFound("Purchase not found.")
+    return purchase
+
+
+class PurchaseListCreateApi(APIView):
+    """`POST /api/purchases` fulfils one of the caller's pending orders; `GET` lists purchases."""
+
+    permission_classes = [IsAuthenticated, IsCustomer]
+
+    class InputSerializer(serializers.Serializer):
+        order_id = serializers.UUIDField()
+        address = AddressSerializer()
+        voucher_code = serializers.CharField(max_length=50, required=False, allow_blank=True,
+                                             allow_null=True)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: PurchaseOutputSerializer, 202: PurchaseOutputSerializer,
+                   **_errors(400, 401, 403, 404, 409, 503)},
+        description="201 when the purchase reached RESERVE_DELIVERED or FAILED (see "
+                    "`state`/`failure_reason`); 202 when it is waiting for a retry.")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        purchase = services.purchase_create(
+            user_id=request.user.id, order_id=data.validated_data["order_id"],
+            address=data.validated_data["address"],
+            voucher_code=(data.validated_data.get("voucher_code") or "").strip() or None)
+        return _answer(purchase, done_status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=[s for s, _ in states.CHOICES]),
+                    OpenApiParameter("user_id", str, description="ADMIN only: one user's.")],
+        responses={200: PurchaseOutputSerializer(many=True), **_errors(400, 401, 403)})
+    def get(self, request):
+        if is_admin(request.user):
+            user_id = request.query_params.get("user_id") or None
+            if user_id is not None:
+                user_id = serializers.UUIDField().run_validation(user_id)
+        else:
+            user_id = request.user.id
+        state = request.query_params.get("state") or None
+        if state is not None and state not in states.MOVES:
+            raise serializers.ValidationError({"state": [f"Unknown state {state!r}."]})
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(
+            selectors.purchase_list(user_id=user_id, state=state), request, view=self)
+        return paginator.get_paginated_response(PurchaseOutputSerializer(page, many=True).data)
+
+
+class PurchaseDetailApi(APIView):
+    permission_classes = [IsAuthenticated, IsCustomer]
+
+    @extend_schema(responses={200: PurchaseOutputSerializer, **_errors(401, 403, 404)})
+    def get(self, request, purchase_id):
+        return Response(PurchaseOutputSerializer(_visible_purchase(request, purchase_id)).data)
+
+
+class PurchaseRetryApi(APIView):
+    permission_classes = [IsAuthenticated, IsCustomer]
+
+    @extend_schema(
+        request=None,
+        responses={200: PurchaseOutputSerializer, 202: PurchaseOutputSerializer,
+                   **_errors(401, 403, 404, 409)},
+        description="Runs the remaining steps now: 200 when the purchase reached a final "
+                    "state, 202 when it is waiting for another retry; 409 when it already was "
+                    "RESERVE_DELIVERED or FAILED.")
+    def post(self, request, purchase_id):
+        purchase = services.purchase_retry(purchase=_visible_purchase(request, purchase_id))
+        return _answer(purchase, done_status=status.HTTP_200_OK)

@@ -1,0 +1,143 @@
+"""Writes on purchases: create one for a pending order, retry it now, and the worker's pass."""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, ValidationError
+from vouchers.services import voucher_discount, voucher_redeem
+
+from common.errors import Conflict, UpstreamUnavailable
+from purchases import partners, states
+from purchases.fulfilment import purchase_advance, purchase_postpone
+from purchases.models import Purchase
+from purchases.partners import PartnerRefused, PartnerUnavailable
+from purchases.states import purchase_state_begin
+
+logger = logging.getLogger("purchases.services")
+
+ORDER_NOT_FOUND = "Order not found."
+ALREADY_ACTIVE = "This order already has an active purchase."
+
+
+def _claim_until():
+    """A purchase being worked on is not due for anyone else until this moment."""
+    return timezone.now() + timedelta(seconds=settings.PURCHASE_CLAIM_SECONDS)
+
+
+def _order_for(*, order_id, user_id) -> dict:
+    try:
+        order = partners.order_get(order_id=order_id)
+    except PartnerUnavailable as exc:
+        raise UpstreamUnavailable("order_service is unavailable. Try again later.",
+                                  service=partners.ORDER) from exc
+    except PartnerRefused as exc:
+        raise NotFound(ORDER_NOT_FOUND) from exc
+    if order is None or str(order.get("user_id")) != str(user_id):
+        raise NotFound(ORDER_NOT_FOUND)
+    if order.get("status") != "pending":
+        raise ValidationError({"order_id": [
+            f"The order is {order.get('status')}; only a pending order can be purchased."]})
+    return order
+
+
+def _order_items(order: dict) -> list[dict]:
+    return [{"product_id": str(item["product_id"]), "name": item.get("name", ""),
+             "unit_price": str(item.get("unit_price", "")), "quantity": int(item["quantity"]),
+             "line_total": str(item.get("line_total", ""))}
+            for item in order.get("items") or []]
+
+
+def _active_purchase_exists(*, order_id) -> bool:
+    return Purchase.objects.filter(order_id=order_id).exclude(state=states.FAILED).exists()
+
+
+def purchase_create(*, user_id, order_id, address: dict, voucher_code: str | None = None
+                    ) -> Purchase:
+    """Check the order and the voucher, save the purchase as RECEIVED, then run it once."""
+    order = _order_for(order_id=order_id, user_id=user_id)
+    if _active_purchase_exists(order_id=order_id):
+        raise Conflict(ALREADY_ACTIVE)
+    subtotal = Decimal(str(order["total_amount"])).quantize(Decimal("0.01"))
+    try:
+        with transaction.atomic():
+            voucher = voucher_redeem(code=voucher_code) if voucher_code else None
+            discount = voucher_discount(voucher=voucher, subtotal=subtotal) if voucher else (
+                Decimal("0.00"))
+            now = timezone.now()
+            purchase = Purchase.objects.create(
+                user_id=user_id, order_id=order_id,
+                street=address["street"], number=address["number"],
+                complement=address.get("complement") or "",
+                district=address.get("district") or "", city=address["city"],
+                address_state=address["state"], zip_code=address["zip_code"],
+                country=address.get("country") or "BR",
+                items=_order_items(order), voucher=voucher,
+                voucher_code=voucher.code if voucher else "",
+                subtotal=subtotal, discount=discount, total=max(subtotal - discount, Decimal(0)),
+                created_at=now, updated_at=now, next_attempt_at=_claim_until(),
+            )
+            purchase_state_begin(purchase=purchase)
+    except IntegrityError as exc:  # a concurrent purchase of the same order won the race
+        raise Conflict(ALREADY_ACTIVE) from exc
+    return purchase_advance(purchase=purchase)
+
+
+def purchase_retry(*, purchase: Purchase) -> Purchase:
+    """Try the remaining steps now instead of waiting for the worker."""
+    with transaction.atomic():
+        locked = Purchase.objects.select_for_update().get(pk=purchase.pk)
+        if locked.state in states.FINAL:
+            raise Conflict(f"This purchase is {locked.state}; there is nothing to retry.")
+        locked.next_attempt_at = _claim_until()
+        locked.save(update_fields=["next_attempt_at"])
+    return purchase_advance(purchase=locked)
+
+
+def purchases_claim_due(*, limit: int) -> list[Purchase]:
+    """Take up to `limit` due purchases for this worker.
+
+    The rows are locked with SKIP LOCKED, so a concurrent worker passes over them, and their
+    `next_attempt_at` is pushed past the claim period, so they stay ours after the commit.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(Purchase.objects.select_for_update(skip_locked=True)
+                   .filter(state__in=states.OPEN, next_attempt_at__lte=now)
+                   .order_by("next_attempt_at", "created_at")[:limit])
+        if due:
+            until = _claim_until()
+            Purchase.objects.filter(pk__in=[p.pk for p in due]).update(next_attempt_at=until)
+            for purchase in due:
+                purchase.next_attempt_at = until
+    return due
+
+
+def _release(purchases: list[Purchase]) -> None:
+    Purchase.objects.filter(pk__in=[p.pk for p in purchases],
+                            state__in=states.OPEN).update(next_attempt_at=timezone.now())
+
+
+def purchases_process_due(*, limit: int, should_stop: Callable[[], bool] = lambda: False) -> int:
+    """One worker pass: claim and advance due purchases until none is left; returns how many."""
+    processed = 0
+    while not should_stop():
+        batch = purchases_claim_due(limit=limit)
+        if not batch:
+            break
+        for index, purchase in enumerate(batch):
+            if should_stop():
+                _release(batch[index:])  # not started: due again for the next worker
+                return processed
+            try:
+                purchase_advance(purchase=purchase)
+            except Exception as exc:  # one broken purchase must not stop the worker
+                logger.exception("purchase %s: unexpected error", purchase.id)
+                purchase.refresh_from_db()
+                purchase_postpone(purchase=purchase, error=f"unexpected error: {exc!r}")
+            processed += 1
+    return processed

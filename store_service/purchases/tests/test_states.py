@@ -1,0 +1,94 @@
+"""The state machine: only the table's moves happen, each with its history row."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from purchases import states
+from purchases.models import PurchaseHistory
+from purchases.states import IllegalMove, purchase_state_move
+from purchases.tests.factories import PurchaseFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL_STATES = list(states.MOVES)
+
+
+def test_the_table_names_the_contract_moves():
+    assert states.MOVES == {
+        "RECEIVED": {"ORDER_REQUESTED", "FAILED"},
+        "ORDER_REQUESTED": {"RESERVE_DELIVERED", "FAILED"},
+        "RESERVE_DELIVERED": set(),
+        "FAILED": set(),
+    }
+    assert states.OPEN == {"RECEIVED", "ORDER_REQUESTED"}
+    assert states.FINAL == {"RESERVE_DELIVERED", "FAILED"}
+
+
+def test_a_new_purchase_has_one_history_row_from_null():
+    purchase = PurchaseFactory()
+
+    rows = list(purchase.history.values_list("from_state", "to_state"))
+
+    assert rows == [(None, "RECEIVED")]
+
+
+def test_an_illegal_move_changes_nothing():
+    purchase = PurchaseFactory()
+
+    with pytest.raises(IllegalMove):
+        purchase_state_move(purchase=purchase, to=states.RESERVE_DELIVERED)
+
+    purchase.refresh_from_db()
+    assert purchase.state == "RECEIVED"
+    assert purchase.history.count() == 1
+
+
+def test_a_move_saves_its_fields_and_note_with_the_state():
+    purchase = PurchaseFactory()
+
+    purchase_state_move(purchase=purchase, to=states.ORDER_REQUESTED, note="accepted",
+                        fields={"info_order": {"order_number": "SUP-1"}})
+
+    purchase.refresh_from_db()
+    assert purchase.state == "ORDER_REQUESTED"
+    assert purchase.info_order == {"order_number": "SUP-1"}
+    last = purchase.history.last()
+    assert (last.from_state, last.to_state, last.note) == ("RECEIVED", "ORDER_REQUESTED",
+                                                           "accepted")
+
+
+def test_a_stale_copy_cannot_repeat_a_move_another_runner_made():
+    purchase = PurchaseFactory()
+    stale = type(purchase).objects.get(pk=purchase.pk)
+    purchase_state_move(purchase=purchase, to=states.ORDER_REQUESTED)
+    purchase_state_move(purchase=purchase, to=states.RESERVE_DELIVERED)
+
+    with pytest.raises(IllegalMove):
+        purchase_state_move(purchase=stale, to=states.ORDER_REQUESTED)
+
+    assert purchase.history.count() == 3
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(targets=st.lists(st.sampled_from(ALL_STATES), max_size=6))
+def test_any_sequence_of_moves_follows_only_the_table(targets):
+    purchase = PurchaseFactory()
+    expected = [(None, "RECEIVED")]
+
+    for target in targets:
+        before = purchase.state
+        if states.can_move(before, target):
+            purchase_state_move(purchase=purchase, to=target)
+            expected.append((before, target))
+        else:
+            with pytest.raises(IllegalMove):
+                purchase_state_move(purchase=purchase, to=target)
+
+    rows = list(PurchaseHistory.objects.filter(purchase=purchase)
+                .values_list("from_state", "to_state"))
+    assert rows == expected
+    assert all(source is None or target in states.MOVES[source] for source, target in rows)
+    purchase.refresh_from_db()
+    assert purchase.state == expected[-1][1]

@@ -1,0 +1,103 @@
+"""HTTP API of vouchers (ADMIN only): one view per operation, each with its own serializers."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth import IsAdmin
+from common.openapi import ERROR_RESPONSES
+from common.pagination import LimitOffsetPagination
+from vouchers import selectors, services
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+
+
+class VoucherOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    code = serializers.CharField()
+    percent_off = serializers.IntegerField(allow_null=True)
+    amount_off = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    valid_until = serializers.DateTimeField(allow_null=True)
+    max_uses = serializers.IntegerField(allow_null=True)
+    uses = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class VoucherInputSerializer(serializers.Serializer):
+    code = serializers.RegexField(CODE_PATTERN, max_length=50, error_messages={
+        "invalid": "Use letters, digits, '-' and '_' only."})
+    percent_off = serializers.IntegerField(min_value=1, max_value=100, required=False,
+                                           allow_null=True)
+    amount_off = serializers.DecimalField(max_digits=10, decimal_places=2,
+                                          min_value=Decimal("0.01"), required=False,
+                                          allow_null=True)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    max_uses = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+def _errors(*codes):
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+class VoucherListCreateApi(APIView):
+    permission_classes = [IsAuthenticated, IsAdmin]
+
+    @extend_schema(request=VoucherInputSerializer,
+                   responses={201: VoucherOutputSerializer, **_errors(400, 401, 403)})
+    def post(self, request):
+        data = VoucherInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        voucher = services.voucher_create(**data.validated_data)
+        return Response(VoucherOutputSerializer(voucher).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: VoucherOutputSerializer(many=True), **_errors(400, 401, 403)})
+    def get(self, request):
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(selectors.voucher_list(), request, view=self)
+        return paginator.get_paginated_response(VoucherOutputSerializer(page, many=True).data)
+
+
+class VoucherDetailApi(APIView):
+    permission_classes = [IsAuthenticated, IsAdmin]
+
+    def _get(self, voucher_id):
+        voucher = selectors.voucher_get(voucher_id=voucher_id)
+        if voucher is None:
+            raise NotFound("Voucher not found.")
+        return voucher
+
+    @extend_schema(responses={200: VoucherOutputSerializer, **_errors(401, 403, 404)})
+    def get(self, request, voucher_id):
+        return Response(VoucherOutputSerializer(self._get(voucher_id)).data)
+
+    def _update(self, request, voucher_id, *, partial: bool):
+        voucher = self._get(voucher_id)
+        data = VoucherInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        if not partial:  # PUT replaces: what is not sent is cleared
+            for field in ("percent_off", "amount_off", "valid_until", "max_uses"):
+                changes.setdefault(field, None)
+        voucher = services.voucher_update(voucher=voucher, changes=changes)
+        return Response(VoucherOutputSerializer(voucher).data)
+
+    @extend_schema(request=VoucherInputSerializer,
+                   responses={200: VoucherOutputSerializer, **_errors(400, 401, 403, 404)})
+    def put(self, request, voucher_id):
+        return self._update(request, voucher_id, partial=False)
+
+    @extend_schema(request=VoucherInputSerializer,
+                   responses={200: VoucherOutputSerializer, **_errors(400, 401, 403, 404)})
+    def patch(self, request, voucher_id):
+        return self._update(request, voucher_id, partial=True)
+
+    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    def delete(self, request, voucher_id):
+        services.voucher_delete(voucher=self._get(voucher_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
