@@ -1,0 +1,130 @@
+"""HTTP API of carrier_service (SERVICE tokens only): schedule and look up deliveries."""
+
+import re
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth import IsService
+from common.openapi import ERROR_RESPONSES
+from deliveries import selectors, services
+from deliveries.regions import BRAZILIAN_STATES
+
+MAX_ITEMS = 100
+MAX_QUANTITY = 100_000
+CEP = re.compile(r"^(\d{5})-?(\d{3})$")
+BRAZIL_NAMES = {"BR", "BRA", "BRAZIL", "BRASIL"}
+
+
+def _errors(*codes):
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+class AddressSerializer(serializers.Serializer):
+    """A Brazilian address; state, zip code and country come out normalised."""
+
+    street = serializers.CharField(max_length=200)
+    number = serializers.CharField(max_length=20)
+    complement = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                       default="")
+    district = serializers.CharField(max_length=120, required=False, allow_blank=True,
+                                     default="")
+    city = serializers.CharField(max_length=120)
+    state = serializers.CharField(max_length=2, min_length=2)
+    zip_code = serializers.CharField(max_length=9)
+    country = serializers.CharField(max_length=20, required=False, default="BR")
+
+    def validate_state(self, value: str) -> str:
+        if value.upper() not in BRAZILIAN_STATES:
+            raise serializers.ValidationError(
+                "Must be the two-letter code of one of the 27 Brazilian states.")
+        return value.upper()
+
+    def validate_zip_code(self, value: str) -> str:
+        match = CEP.match(value)
+        if match is None:
+            raise serializers.ValidationError(
+                "Must be a Brazilian CEP: 8 digits, e.g. 01310-100 or 01310100.")
+        return f"{match[1]}-{match[2]}"
+
+    def validate_country(self, value: str) -> str:
+        if value.upper() not in BRAZIL_NAMES:
+            raise serializers.ValidationError("The carrier only delivers within Brazil (BR).")
+        return "BR"
+
+
+class LocationSerializer(serializers.Serializer):
+    """`{"address": {...}}` as in the contract; a bare address object is accepted too."""
+
+    address = AddressSerializer()
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "address" not in data:
+            data = {"address": data}
+        return super().to_internal_value(data)
+
+
+class ItemSerializer(serializers.Serializer):
+    product_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class DeliveryOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    tracking_code = serializers.CharField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    origin = serializers.SerializerMethodField()
+    destination = serializers.SerializerMethodField()
+    items = ItemSerializer(many=True)
+    items_count = serializers.IntegerField()
+    estimated_delivery_date = serializers.DateField()
+    cost = serializers.DecimalField(max_digits=10, decimal_places=2)
+    created_at = serializers.DateTimeField()
+
+    def get_origin(self, delivery) -> dict:
+        return {"address": delivery.origin}
+
+    def get_destination(self, delivery) -> dict:
+        return {"address": delivery.destination}
+
+
+class DeliveryCreateApi(APIView):
+    """`POST /api/delivery`: schedule a delivery; idempotent by `reference` (a repeat is 200)."""
+
+    permission_classes = [IsService]
+
+    class InputSerializer(serializers.Serializer):
+        reference = serializers.CharField(max_length=255)
+        origin = LocationSerializer()
+        destination = LocationSerializer()
+        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+
+    @extend_schema(request=InputSerializer,
+                   responses={201: DeliveryOutputSerializer, 200: DeliveryOutputSerializer,
+                              **_errors(400, 401, 403)})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        delivery, created = services.delivery_create(
+            reference=values["reference"], origin=values["origin"]["address"],
+            destination=values["destination"]["address"], items=values["items"])
+        return Response(DeliveryOutputSerializer(delivery).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class DeliveryDetailApi(APIView):
+    """`GET /api/delivery/<tracking_code>`."""
+
+    permission_classes = [IsService]
+
+    @extend_schema(responses={200: DeliveryOutputSerializer, **_errors(401, 403, 404)})
+    def get(self, request, tracking_code):
+        delivery = selectors.delivery_get(tracking_code=tracking_code)
+        if delivery is None:
+            raise NotFound("Delivery not found.")
+        return Response(DeliveryOutputSerializer(delivery).data)

@@ -1,0 +1,42 @@
+"""Every /api route of carrier_service accepts SERVICE tokens only."""
+
+import pytest
+
+ROUTES = [("post", "/api/delivery"), ("get", "/api/delivery/TRK0000000000")]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_routes_without_a_token_are_401_not_authenticated(anonymous_client, method, path):
+    response = getattr(anonymous_client, method)(path, {}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("role_client", ["user_client", "admin_client"])
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_routes_refuse_user_and_admin_tokens_with_403(request, role_client, method, path):
+    client = request.getfixturevalue(role_client)
+
+    response = getattr(client, method)(path, {}, format="json")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_routes_refuse_a_badly_signed_token_with_401(anonymous_client):
+    anonymous_client.credentials(HTTP_AUTHORIZATION="Bearer not.a.token")
+
+    response = anonymous_client.get("/api/delivery/TRK0000000000")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_openapi_schema_documents_the_delivery_routes(anonymous_client):
+    response = anonymous_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert {"/api/delivery", "/api/delivery/{tracking_code}"} <= set(response.json()["paths"])
