@@ -1,0 +1,51 @@
+"""The table printed once everything is ready: where the API, docs and admin live."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from common.services import SERVICE_PORTS
+
+GATEWAY_ROUTES = "/api/auth /api/users /api/products /api/orders /api/purchases /api/vouchers"
+
+
+def database_description(environ: os._Environ[str] | dict[str, str]) -> str:
+    if environ.get("DATABASE_URL"):
+        return "DATABASE_URL"
+    if environ.get("POSTGRES_URL"):
+        parts = urlsplit(environ["POSTGRES_URL"])
+        return f"PostgreSQL at {parts.hostname or '127.0.0.1'}:{parts.port or 5432}"
+    if environ.get("SQLITE_DIR"):
+        return f"SQLite files in {environ['SQLITE_DIR']}"
+    return "SQLite files (<service>/db.sqlite3)"
+
+
+def ready_table(
+    *,
+    services: list[str],
+    gateway_port: str | None,
+    gateway_note: str | None,
+    worker: bool,
+    seconds: float,
+    environ: os._Environ[str] | dict[str, str],
+) -> str:
+    rows = [f"Platform ready in {seconds:.1f} s ({database_description(environ)})", ""]
+    if gateway_port:
+        rows.append(f"  API gateway      http://127.0.0.1:{gateway_port}/api/...")
+        rows.append(f"                   routes: {GATEWAY_ROUTES}")
+    else:
+        rows.append(f"  API gateway      not running{f': {gateway_note}' if gateway_note else ''}")
+    rows.append("")
+    rows.append(f"  {'service':<16} {'API docs':<38} admin")
+    for name in services:
+        base = f"http://127.0.0.1:{SERVICE_PORTS[name]}"
+        rows.append(f"  {name:<16} {base + '/api/docs/':<38} {base}/admin/")
+    if worker:
+        rows.append(f"  {'store_worker':<16} manage.py process_purchases (no HTTP)")
+    rows.append("")
+    email = environ.get("DEV_ADMIN_EMAIL")
+    if email:
+        rows.append(f"  dev admin        {email} (password: DEV_ADMIN_PASSWORD in .env)")
+    rows.append("  Ctrl-C (or SIGTERM) stops everything.")
+    return "\n".join(rows)

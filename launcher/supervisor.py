@@ -1,0 +1,146 @@
+"""Start the named services, the purchase worker and the gateway; supervise; stop them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from common.services import SERVICE_PORTS
+from launcher.gateway import INSTALL_HINT, find_nginx, gateway_spec, gateway_values
+from launcher.options import LaunchOptions, parse_options
+from launcher.output import LogStream
+from launcher.ports import busy_port_message, port_in_use
+from launcher.processes import Child, ChildSpec, start_children, stop_children
+from launcher.readiness import ReadinessWatch
+from launcher.summary import ready_table
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKER = ("store_service", "process_purchases")
+POLL_SECONDS = 0.2
+
+
+def service_spec(name: str, options: LaunchOptions) -> ChildSpec:
+    port = SERVICE_PORTS[name]
+    return ChildSpec(
+        name=name,
+        argv=[sys.executable, "-m", "gunicorn", "config.wsgi:application",
+              "--chdir", str(ROOT / name), "--bind", f"127.0.0.1:{port}",
+              "--workers", str(options.workers), "--timeout", str(options.timeout),
+              "--graceful-timeout", str(max(1, int(options.grace) - 1)),
+              "--no-control-socket"],
+        cwd=ROOT / name,
+        ready_url=f"http://127.0.0.1:{port}/readyz",
+    )
+
+
+def worker_spec(names: list[str]) -> ChildSpec | None:
+    service, command = WORKER
+    commands = (ROOT / service).glob(f"*/management/commands/{command}.py")
+    if service not in names or not any(commands):
+        return None
+    return ChildSpec(name="store_worker", argv=[sys.executable, "manage.py", command],
+                     cwd=ROOT / service)
+
+
+class Supervisor:
+    """Holds the children; turns SIGINT/SIGTERM into a clean stop (a second one kills at once)."""
+
+    def __init__(self, log: LogStream):
+        self.log = log
+        self.children: list[Child] = []
+        self.stop_signal: int | None = None
+
+    def handle_signal(self, signum: int, frame: object) -> None:
+        if self.stop_signal is None:
+            self.stop_signal = signum
+            return
+        self.log.say("second stop signal: killing everything now")
+        for child in self.children:
+            child.signal_group(signal.SIGKILL)
+
+    def died(self) -> Child | None:
+        return next((child for child in self.children if child.exit_code() is not None), None)
+
+
+def _supervise(supervisor: Supervisor, watch: ReadinessWatch, options: LaunchOptions,
+               on_ready) -> int:
+    log = supervisor.log
+    started = time.monotonic()
+    deadline = started + options.ready_timeout
+    while True:
+        if supervisor.stop_signal is not None:
+            log.say(f"{signal.Signals(supervisor.stop_signal).name} received: stopping everything")
+            return 0
+        dead = supervisor.died()
+        if dead is not None:
+            log.say(f"{dead.name} exited unexpectedly (exit code {dead.exit_code()}): "
+                    "stopping everything")
+            return 1
+        if not watch.done:
+            watch.poll()
+            if watch.done:
+                on_ready(time.monotonic() - started)
+            elif time.monotonic() > deadline:
+                log.say(f"not ready after {options.ready_timeout:g} s: "
+                        f"{', '.join(watch.pending)} (see their lines above); stopping everything")
+                return 1
+        time.sleep(POLL_SECONDS)
+
+
+def run_platform(names: list[str], args: list[str]) -> int:
+    """Run until Ctrl-C/SIGTERM (exit 0) or until a child dies or never gets ready (exit 1)."""
+    options = parse_options(args)
+    services = [name for name in names if name in SERVICE_PORTS]
+    specs = [service_spec(name, options) for name in services]
+    worker = worker_spec(services)
+    if worker:
+        specs.append(worker)
+
+    gateway_note = None
+    values = gateway_values(os.environ)
+    nginx = find_nginx() if options.gateway else None
+    if not options.gateway:
+        gateway_note = "--no-gateway"
+    elif nginx is None:
+        gateway_note = "nginx not found"
+        print(f"gateway skipped: nginx is not installed ({INSTALL_HINT}); "
+              "the services still answer on their own ports.", flush=True)
+
+    busy = [(SERVICE_PORTS[name], name, "") for name in services
+            if port_in_use(SERVICE_PORTS[name])]
+    if nginx and port_in_use(int(values["GATEWAY_PORT"]), host="0.0.0.0"):
+        busy.append((int(values["GATEWAY_PORT"]), "gateway",
+                     ", or set GATEWAY_PORT or pass --no-gateway"))
+    if busy:
+        for port, owner, hint in busy:
+            print(busy_port_message(port, owner, hint), file=sys.stderr, flush=True)
+        return 1
+    if nginx:
+        specs.append(gateway_spec(nginx, values))
+    if not specs:
+        print("nothing to run: no service directory found", file=sys.stderr)
+        return 1
+
+    log = LogStream([spec.name for spec in specs])
+    supervisor = Supervisor(log)
+    previous = {signum: signal.signal(signum, supervisor.handle_signal)
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    watch = ReadinessWatch({spec.name: spec.ready_url for spec in specs if spec.ready_url})
+
+    def on_ready(seconds: float) -> None:
+        log.write(ready_table(services=services, gateway_port=values["GATEWAY_PORT"] if nginx
+                              else None, gateway_note=gateway_note, worker=worker is not None,
+                              seconds=seconds, environ=os.environ))
+
+    log.say(f"starting {', '.join(spec.name for spec in specs)}")
+    try:
+        supervisor.children = start_children(specs, log)
+        return _supervise(supervisor, watch, options, on_ready)
+    finally:
+        stop_children(supervisor.children, log, grace=options.grace)
+        log.say("all stopped")
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
