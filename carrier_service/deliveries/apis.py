@@ -29,13 +29,20 @@ class AddressSerializer(serializers.Serializer):
     street = serializers.CharField(max_length=200)
     number = serializers.CharField(max_length=20)
     complement = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                       default="")
+                                       allow_null=True, default="")
     district = serializers.CharField(max_length=120, required=False, allow_blank=True,
-                                     default="")
+                                     allow_null=True, default="")
     city = serializers.CharField(max_length=120)
     state = serializers.CharField(max_length=2, min_length=2)
     zip_code = serializers.CharField(max_length=9)
-    country = serializers.CharField(max_length=20, required=False, default="BR")
+    country = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                    allow_null=True, default="BR")
+
+    def validate_complement(self, value: str | None) -> str:
+        return value or ""
+
+    def validate_district(self, value: str | None) -> str:
+        return value or ""
 
     def validate_state(self, value: str) -> str:
         if value.upper() not in BRAZILIAN_STATES:
@@ -50,8 +57,8 @@ class AddressSerializer(serializers.Serializer):
                 "Must be a Brazilian CEP: 8 digits, e.g. 01310-100 or 01310100.")
         return f"{match[1]}-{match[2]}"
 
-    def validate_country(self, value: str) -> str:
-        if value.upper() not in BRAZIL_NAMES:
+    def validate_country(self, value: str | None) -> str:
+        if value and value.upper() not in BRAZIL_NAMES:
             raise serializers.ValidationError("The carrier only delivers within Brazil (BR).")
         return "BR"
 

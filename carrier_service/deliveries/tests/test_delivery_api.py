@@ -67,6 +67,16 @@ def test_delivery_create_accepts_bare_addresses_and_normalises_them(service_clie
     assert response.json()["cost"] == "46.00"  # Southeast -> North, distant: 40.00 + 2 x 3.00
 
 
+def test_delivery_create_treats_null_optional_address_fields_as_absent(service_client):
+    destination = address(complement=None, district=None, country=None)
+
+    response = _post(service_client, _body(destination=destination))
+
+    assert response.status_code == 201
+    stored = response.json()["destination"]["address"]
+    assert (stored["complement"], stored["district"], stored["country"]) == ("", "", "BR")
+
+
 def test_delivery_create_merges_the_same_product_listed_twice(service_client):
     product_id = str(uuid.uuid4())
     line = {"product_id": product_id, "quantity": 3}
