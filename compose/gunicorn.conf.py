@@ -1,0 +1,28 @@
+"""Gunicorn settings of every service image: its own log lines as JSON, like the services'."""
+
+import os
+
+_service = os.environ.get("SERVICE_NAME") or os.path.basename(os.getcwd())
+_level = os.environ.get("LOG_LEVEL", "INFO").upper()
+
+# The entry point passes the other settings as flags; this file only shapes the logs.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "common.logging.ContextFilter", "service": _service}},
+    "formatters": {"json": {"()": "common.logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["context"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": _level},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": _level, "propagate": False},
+        # Each request is logged once, by common's access log middleware.
+        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
+}

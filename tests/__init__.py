@@ -1,0 +1,1 @@
+"""Platform tests: deployment files and end-to-end runs of the services."""
