@@ -1,0 +1,165 @@
+"""HTTP API of order_service: one view per operation, each with its own serializers."""
+
+import uuid
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth import IsAdminOrService, is_admin, is_service
+from common.openapi import ERROR_RESPONSES
+from common.pagination import LimitOffsetPagination
+from orders import selectors, services
+from orders.models import DECIMAL_PLACES, PRICE_MAX_DIGITS, TOTAL_MAX_DIGITS
+from orders.status import OrderStatus
+
+MAX_LINES = 50
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
+def _errors(*codes):
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+class OrderOutputSerializer(serializers.Serializer):
+    @extend_schema_serializer(component_name="OrderItem")
+    class ItemSerializer(serializers.Serializer):
+        product_id = serializers.UUIDField()
+        name = serializers.CharField()
+        unit_price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS,
+                                              decimal_places=DECIMAL_PLACES)
+        quantity = serializers.IntegerField()
+        line_total = serializers.DecimalField(max_digits=TOTAL_MAX_DIGITS,
+                                              decimal_places=DECIMAL_PLACES)
+
+    id = serializers.UUIDField()
+    user_id = serializers.UUIDField()
+    items = ItemSerializer(many=True)
+    total_amount = serializers.DecimalField(max_digits=TOTAL_MAX_DIGITS,
+                                            decimal_places=DECIMAL_PLACES)
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+def _paginated(view, request, orders):
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(orders, request, view=view)
+    return paginator.get_paginated_response(OrderOutputSerializer(page, many=True).data)
+
+
+def _user_id_param(request) -> uuid.UUID | None:
+    raw = request.query_params.get("user_id")
+    if raw is None or raw == "":
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError({"user_id": ["Must be a valid UUID."]}) from None
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ValidationError({IDEMPOTENCY_HEADER: [
+            f"Must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
+    return key
+
+
+class OrderListCreateApi(APIView):
+    """`POST /api/orders` creates an order; `GET /api/orders` lists the caller's (ADMIN: all)."""
+
+    @extend_schema_serializer(component_name="OrderCreate")
+    class InputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="OrderCreateItem")
+        class ItemSerializer(serializers.Serializer):
+            product_id = serializers.UUIDField()
+            quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY)
+
+        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+        user_id = serializers.UUIDField(required=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER,
+                                     description="Retrying with the same key returns the "
+                                                 "first order instead of creating another.")],
+        responses={201: OrderOutputSerializer, **_errors(400, 401, 403, 409, 503)},
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = _idempotency_key(request)
+        caller = request.user
+        user_id = data.validated_data.get("user_id", caller.id)
+        if user_id != caller.id and not is_admin(caller):
+            raise PermissionDenied("You may only order for yourself.")
+        order, _ = services.order_create(caller_id=caller.id, user_id=user_id,
+                                         items=data.validated_data["items"],
+                                         idempotency_key=key)
+        # A replay answers exactly like the first create did.
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("user_id", uuid.UUID,
+                                     description="ADMIN: only this user's orders."),
+                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+        responses={200: OrderOutputSerializer(many=True), **_errors(400, 401, 403)},
+    )
+    def get(self, request):
+        user_id = _user_id_param(request)
+        if is_admin(request.user):
+            return _paginated(self, request, selectors.order_list(user_id=user_id))
+        if user_id is not None and user_id != request.user.id:
+            raise PermissionDenied("You may only list your own orders.")
+        return _paginated(self, request, selectors.order_list(user_id=request.user.id))
+
+
+class OrderDetailApi(APIView):
+    """One order, for its owner, ADMINs and services; anybody else's is a 404."""
+
+    @extend_schema(responses={200: OrderOutputSerializer, **_errors(401, 404)})
+    def get(self, request, order_id):
+        order = selectors.order_get(order_id=order_id)
+        caller = request.user
+        if order is None or not (order.user_id == caller.id or is_admin(caller)
+                                 or is_service(caller)):
+            raise NotFound("Order not found.")
+        return Response(OrderOutputSerializer(order).data)
+
+
+class OrderUserListApi(APIView):
+    """`GET /api/orders/user/<user_id>`: that user's orders, for the user and ADMINs."""
+
+    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+                   responses={200: OrderOutputSerializer(many=True), **_errors(400, 401, 403)})
+    def get(self, request, user_id):
+        if user_id != request.user.id and not is_admin(request.user):
+            raise PermissionDenied("You may only list your own orders.")
+        return _paginated(self, request, selectors.order_list(user_id=user_id))
+
+
+class OrderStatusApi(APIView):
+    """`PUT /api/orders/<id>/status` (ADMIN, SERVICE): one move of the status state machine."""
+
+    permission_classes = [IsAuthenticated, IsAdminOrService]
+
+    @extend_schema_serializer(component_name="OrderStatusChange")
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=OrderStatus.choices)
+
+    @extend_schema(request=InputSerializer,
+                   responses={200: OrderOutputSerializer, **_errors(400, 401, 403, 404, 409, 503)})
+    def put(self, request, order_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_status_change(order_id=order_id,
+                                             status=data.validated_data["status"])
+        return Response(OrderOutputSerializer(order).data)

@@ -1,0 +1,79 @@
+"""Customer orders, their lines (name and price copied at order time) and idempotency keys."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from orders.status import INITIAL, OrderStatus
+
+# A line can hold 1000 units at the catalog's highest price (99,999,999.99), an order 50 lines:
+# totals need more digits than a unit price.
+TOTAL_MAX_DIGITS = 16
+PRICE_MAX_DIGITS = 10
+DECIMAL_PLACES = 2
+
+
+class Order(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user_id = models.UUIDField()
+    total_amount = models.DecimalField(max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=INITIAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user_id", "-created_at"], name="orders_order_user_created_idx"),
+            models.Index(fields=["-created_at"], name="orders_order_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount__gte=0),
+                                   name="orders_order_total_non_negative"),
+            models.CheckConstraint(condition=Q(status__in=OrderStatus.values),
+                                   name="orders_order_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product_id = models.UUIDField()
+    name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "product_id"],
+                                    name="orders_orderitem_unique_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0),
+                                   name="orders_orderitem_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} x{self.quantity}"
+
+
+class IdempotencyKey(models.Model):
+    """An `Idempotency-Key` a caller sent with a create, and the order it produced."""
+
+    key = models.CharField(max_length=255)
+    user_id = models.UUIDField()
+    request_hash = models.CharField(max_length=64)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="idempotency_keys")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "key"],
+                                    name="orders_idempotencykey_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,21 @@
+"""Reads on orders; lists fetch every line in one extra query, however many orders."""
+
+from django.db.models import QuerySet
+
+from orders.models import IdempotencyKey, Order
+
+
+def order_list(*, user_id=None) -> QuerySet[Order]:
+    """Orders newest first with their lines, optionally of one user only."""
+    orders = Order.objects.prefetch_related("items").order_by("-created_at", "-id")
+    if user_id is not None:
+        orders = orders.filter(user_id=user_id)
+    return orders
+
+
+def order_get(*, order_id) -> Order | None:
+    return Order.objects.prefetch_related("items").filter(id=order_id).first()
+
+
+def idempotency_key_get(*, user_id, key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.filter(user_id=user_id, key=key).first()

@@ -1,0 +1,173 @@
+"""Writes on orders: creation (user check, batch product fetch, stock reservation) and status moves.
+
+Creating an order makes three calls whatever its size: the user, every product at once, one
+reservation. The order id is chosen first and used as the reservation reference, so whatever
+fails after the reservation can give the stock back by that reference.
+"""
+
+import hashlib
+import json
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from rest_framework.exceptions import NotFound, ValidationError
+
+from common.errors import Conflict, UpstreamUnavailable
+from orders import clients, selectors
+from orders.models import IdempotencyKey, Order, OrderItem
+from orders.status import INITIAL, OrderStatus, status_move_check
+
+logger = logging.getLogger(__name__)
+
+MAX_QUANTITY = 1000
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    product_id: uuid.UUID
+    name: str
+    unit_price: Decimal
+    quantity: int
+    line_total: Decimal
+
+
+def order_items_merge(*, items: list[dict]) -> dict[uuid.UUID, int]:
+    """Quantities by product, the same product named twice summed; the sum obeys the line limit."""
+    quantities: dict[uuid.UUID, int] = defaultdict(int)
+    for item in items:
+        quantities[item["product_id"]] += item["quantity"]
+    too_many = [product_id for product_id, quantity in quantities.items()
+                if quantity > MAX_QUANTITY]
+    if too_many:
+        raise ValidationError({"items": [
+            f"Product {product_id}: the merged quantity must not exceed {MAX_QUANTITY}."
+            for product_id in too_many]})
+    return dict(quantities)
+
+
+def order_lines_price(*, quantities: dict[uuid.UUID, int],
+                      products: dict[uuid.UUID, dict]) -> tuple[list[PricedLine], Decimal]:
+    """Each line priced from its product (name and unit price copied), and the order total."""
+    lines = []
+    for product_id, quantity in quantities.items():
+        product = products[product_id]
+        unit_price = Decimal(str(product["price"])).quantize(CENT)
+        lines.append(PricedLine(product_id=product_id, name=product["name"],
+                                unit_price=unit_price, quantity=quantity,
+                                line_total=(unit_price * quantity).quantize(CENT)))
+    total = sum((line.line_total for line in lines), Decimal("0.00"))
+    return lines, total
+
+
+def _request_hash(*, user_id: uuid.UUID, quantities: dict[uuid.UUID, int]) -> str:
+    canonical = json.dumps({"user_id": str(user_id),
+                            "items": sorted([str(pid), qty] for pid, qty in quantities.items())})
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replayed(*, caller_id: uuid.UUID, key: str, request_hash: str) -> Order | None:
+    """The order a previous create with this key made, or None; Conflict if the body differs."""
+    record = selectors.idempotency_key_get(user_id=caller_id, key=key)
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise Conflict("This Idempotency-Key was already used with a different request.",
+                       details={"idempotency_key": key})
+    return selectors.order_get(order_id=record.order_id)
+
+
+def _reservation_release_quietly(*, reference: str) -> None:
+    """Best effort: a failure here is logged, the caller's own error is what the client sees."""
+    try:
+        clients.reservation_release(reference=reference)
+    except UpstreamUnavailable:
+        logger.error("could not release reservation %s: stock stays held", reference,
+                     extra={"reservation": reference})
+
+
+def _order_save(*, order_id: uuid.UUID, user_id: uuid.UUID, lines: list[PricedLine],
+                total: Decimal, idempotency: tuple[uuid.UUID, str, str] | None) -> Order:
+    """The order, its lines and its idempotency key, in one transaction."""
+    with transaction.atomic():
+        order = Order.objects.create(id=order_id, user_id=user_id, total_amount=total,
+                                     status=INITIAL)
+        OrderItem.objects.bulk_create([
+            OrderItem(order=order, product_id=line.product_id, name=line.name,
+                      unit_price=line.unit_price, quantity=line.quantity,
+                      line_total=line.line_total)
+            for line in lines
+        ])
+        if idempotency is not None:
+            caller_id, key, request_hash = idempotency
+            IdempotencyKey.objects.create(user_id=caller_id, key=key, request_hash=request_hash,
+                                          order=order)
+    return order
+
+
+def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
+                 idempotency_key: str | None = None) -> tuple[Order, bool]:
+    """Create a pending order with its stock reserved; returns (order, created).
+
+    With an idempotency key already used by this caller for the same request, the first order
+    comes back (created False) and nothing else happens.
+    """
+    quantities = order_items_merge(items=items)
+    request_hash = _request_hash(user_id=user_id, quantities=quantities)
+    if idempotency_key:
+        previous = _replayed(caller_id=caller_id, key=idempotency_key, request_hash=request_hash)
+        if previous is not None:
+            return previous, False
+
+    if not clients.user_exists(user_id=user_id):
+        raise ValidationError({"user_id": ["Unknown user."]})
+    products = clients.product_list_by_ids(product_ids=list(quantities))
+    unknown = [product_id for product_id in quantities if product_id not in products]
+    if unknown:
+        raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
+    lines, total = order_lines_price(quantities=quantities, products=products)
+
+    order_id = uuid.uuid4()
+    reference = str(order_id)
+    try:
+        clients.reservation_create(reference=reference, quantities=quantities)
+    except UpstreamUnavailable:
+        # The reservation may have been made before the answer was lost.
+        _reservation_release_quietly(reference=reference)
+        raise
+
+    idempotency = (caller_id, idempotency_key, request_hash) if idempotency_key else None
+    try:
+        order = _order_save(order_id=order_id, user_id=user_id, lines=lines, total=total,
+                            idempotency=idempotency)
+    except IntegrityError:
+        _reservation_release_quietly(reference=reference)
+        # A concurrent create with the same key won the race: answer its order.
+        previous = idempotency_key and _replayed(caller_id=caller_id, key=idempotency_key,
+                                                 request_hash=request_hash)
+        if previous:
+            return previous, False
+        raise
+    except BaseException:
+        _reservation_release_quietly(reference=reference)
+        raise
+    return selectors.order_get(order_id=order.id), True
+
+
+def order_status_change(*, order_id: uuid.UUID, status: str) -> Order:
+    """Apply one move of the state machine; cancelling gives the reserved stock back first."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(id=order_id).first()
+        if order is None:
+            raise NotFound("Order not found.")
+        if status_move_check(current=order.status, target=status):
+            if status == OrderStatus.CANCELLED:
+                # 404 (no reservation, e.g. a demo order) means there is nothing to give back.
+                clients.reservation_release(reference=str(order.id))
+            order.status = status
+            order.save(update_fields=["status", "updated_at"])
+    return selectors.order_get(order_id=order_id)

@@ -1,0 +1,458 @@
+"""`POST /api/orders`: validation, the three calls, reservations, failures and idempotency."""
+
+import json
+import uuid
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+import requests
+import responses
+from django.db import DatabaseError
+from rest_framework_simplejwt.tokens import AccessToken
+
+from common.testing import auth_header
+from orders.models import IdempotencyKey, Order, OrderItem
+from orders.tests import upstream
+from orders.tests.upstream import calls_to, product, stub_happy_path
+
+pytestmark = pytest.mark.django_db
+
+ORDERS = "/api/orders"
+
+
+def _body(*lines, **extra):
+    return {"items": [{"product_id": p["id"], "quantity": q} for p, q in lines], **extra}
+
+
+def _post(api_client, headers, body, **extra):
+    return api_client.post(ORDERS, body, format="json", **headers, **extra)
+
+
+def _reserve_calls(partners):
+    return calls_to(partners, "POST", upstream.reservations_url())
+
+
+def _release_calls(partners):
+    return calls_to(partners, "DELETE", upstream.reservations_url())
+
+
+# ---- success -------------------------------------------------------------------------------
+
+def test_order_create_prices_lines_from_the_products(api_client, partners, customer_id,
+                                                     customer_headers):
+    keyboard = product(price="89.90", name="Keyboard")
+    mouse = product(price="29.99", name="Mouse")
+    stub_happy_path(partners, customer_id, [keyboard, mouse])
+
+    response = _post(api_client, customer_headers, _body((keyboard, 1), (mouse, 3)))
+
+    assert response.status_code == 201
+    order = response.json()
+    assert set(order) == {"id", "user_id", "items", "total_amount", "status", "created_at",
+                          "updated_at"}
+    assert order["user_id"] == str(customer_id)
+    assert order["status"] == "pending"
+    assert order["total_amount"] == "179.87"
+    assert sorted((i["product_id"], i["name"], i["unit_price"], i["quantity"], i["line_total"])
+                  for i in order["items"]) == sorted([
+        (keyboard["id"], "Keyboard", "89.90", 1, "89.90"),
+        (mouse["id"], "Mouse", "29.99", 3, "89.97")])
+    saved = Order.objects.get(id=order["id"])
+    assert (saved.status, saved.total_amount) == ("pending", Decimal("179.87"))
+
+
+def test_order_create_reserves_stock_under_the_order_id(api_client, partners, customer_id,
+                                                        customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    response = _post(api_client, customer_headers, _body((keyboard, 2)))
+
+    [reserve] = _reserve_calls(partners)
+    assert json.loads(reserve.request.body) == {
+        "reference": response.json()["id"],
+        "items": [{"product_id": keyboard["id"], "quantity": 2}]}
+    assert not _release_calls(partners)
+
+
+def test_order_create_fetches_every_product_in_one_batch_call(api_client, partners, customer_id,
+                                                              customer_headers):
+    products = [product() for _ in range(3)]
+    stub_happy_path(partners, customer_id, products)
+
+    _post(api_client, customer_headers, _body(*[(p, 1) for p in products]))
+
+    [fetch] = calls_to(partners, "GET", upstream.products_url())
+    assert set(fetch.request.params["ids"].split(",")) == {p["id"] for p in products}
+    assert fetch.request.params["limit"] == "100"
+
+
+def test_order_create_makes_the_same_calls_for_1_and_50_lines(api_client, partners, customer_id,
+                                                              customer_headers):
+    many = [product() for _ in range(50)]
+    stub_happy_path(partners, customer_id, many)
+
+    _post(api_client, customer_headers, _body((many[0], 1)))
+    calls_for_one = len(partners.calls)
+    _post(api_client, customer_headers, _body(*[(p, 1) for p in many]))
+    calls_for_fifty = len(partners.calls) - calls_for_one
+
+    assert calls_for_one == calls_for_fifty == 3
+    assert Order.objects.count() == 2
+    assert OrderItem.objects.count() == 51
+
+
+def test_order_create_merges_the_same_product_named_twice(api_client, partners, customer_id,
+                                                          customer_headers):
+    keyboard = product(price="10.00")
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    response = _post(api_client, customer_headers, _body((keyboard, 2), (keyboard, 3)))
+
+    assert response.status_code == 201
+    assert [(i["quantity"], i["line_total"]) for i in response.json()["items"]] == [(5, "50.00")]
+    [reserve] = _reserve_calls(partners)
+    assert json.loads(reserve.request.body)["items"] == [
+        {"product_id": keyboard["id"], "quantity": 5}]
+
+
+def test_order_create_by_admin_for_an_existing_user(api_client, partners, admin_headers):
+    customer = uuid.uuid4()
+    keyboard = product()
+    stub_happy_path(partners, customer, [keyboard])
+
+    response = _post(api_client, admin_headers, _body((keyboard, 1), user_id=str(customer)))
+
+    assert response.status_code == 201
+    assert response.json()["user_id"] == str(customer)
+    assert calls_to(partners, "GET", upstream.user_url(customer))
+
+
+def test_order_create_naming_oneself_is_allowed(api_client, partners, customer_id,
+                                                customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    response = _post(api_client, customer_headers, _body((keyboard, 1), user_id=str(customer_id)))
+
+    assert response.status_code == 201
+
+
+def test_order_create_accepts_50_lines_of_1000_at_the_highest_price(api_client, partners,
+                                                                   customer_id, customer_headers):
+    many = [product(price="99999999.99") for _ in range(50)]
+    stub_happy_path(partners, customer_id, many)
+
+    response = _post(api_client, customer_headers, _body(*[(p, 1000) for p in many]))
+
+    assert response.status_code == 201
+    assert response.json()["total_amount"] == "4999999999500.00"
+
+
+def test_order_create_sends_a_service_token_and_the_request_id(api_client, partners, customer_id,
+                                                               customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    _post(api_client, customer_headers, _body((keyboard, 1)), HTTP_X_REQUEST_ID="req-42")
+
+    assert len(partners.calls) == 3
+    for call in partners.calls:
+        assert call.request.headers["X-Request-ID"] == "req-42"
+        scheme, token = call.request.headers["Authorization"].split()
+        assert scheme == "Bearer"
+        assert AccessToken(token)["role"] == "SERVICE"
+
+
+# ---- validation and permissions --------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    {},
+    {"items": []},
+    {"items": "nope"},
+    {"items": [{"product_id": "not-a-uuid", "quantity": 1}]},
+    {"items": [{"product_id": str(uuid.uuid4()), "quantity": 0}]},
+    {"items": [{"product_id": str(uuid.uuid4()), "quantity": 1001}]},
+    {"items": [{"product_id": str(uuid.uuid4()), "quantity": "many"}]},
+    {"items": [{"product_id": str(uuid.uuid4())}]},
+    {"items": [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(51)]},
+    {"items": [{"product_id": str(uuid.uuid4()), "quantity": 1}], "user_id": "nobody"},
+])
+def test_order_create_rejects_invalid_bodies(api_client, partners, customer_headers, body):
+    response = _post(api_client, customer_headers, body)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert len(partners.calls) == 0
+    assert not Order.objects.exists()
+
+
+def test_order_create_rejects_a_merged_quantity_over_1000(api_client, partners,
+                                                          customer_headers):
+    keyboard = product()
+
+    response = _post(api_client, customer_headers, _body((keyboard, 600), (keyboard, 401)))
+
+    assert response.status_code == 400
+    assert "items" in response.json()["error"]["details"]
+    assert len(partners.calls) == 0
+
+
+def test_order_create_rejects_a_malformed_idempotency_key(api_client, partners,
+                                                          customer_headers):
+    response = _post(api_client, customer_headers, _body((product(), 1)),
+                     HTTP_IDEMPOTENCY_KEY="x" * 256)
+
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["error"]["details"]
+
+
+def test_order_create_needs_a_token(api_client, partners):
+    response = _post(api_client, {}, _body((product(), 1)))
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_order_create_with_a_bad_token_is_401(api_client, partners):
+    response = _post(api_client, {"HTTP_AUTHORIZATION": "Bearer nope"}, _body((product(), 1)))
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_order_create_for_someone_else_is_403_for_a_user(api_client, partners, customer_headers):
+    response = _post(api_client, customer_headers,
+                     _body((product(), 1), user_id=str(uuid.uuid4())))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert len(partners.calls) == 0
+
+
+def test_order_create_for_an_unknown_user_is_400(api_client, partners, admin_headers):
+    ghost = uuid.uuid4()
+    upstream.stub_user(partners, ghost, status=404)
+
+    response = _post(api_client, admin_headers, _body((product(), 1), user_id=str(ghost)))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert "user_id" in response.json()["error"]["details"]
+    assert len(partners.calls) == 1
+    assert not Order.objects.exists()
+
+
+def test_order_create_with_an_unknown_product_is_400(api_client, partners, customer_id,
+                                                     customer_headers):
+    known, unknown = product(), product()
+    upstream.stub_user(partners, customer_id)
+    upstream.stub_products(partners, [known])
+
+    response = _post(api_client, customer_headers, _body((known, 1), (unknown, 1)))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+    assert response.json()["error"]["details"]["items"] == [f"Unknown product {unknown['id']}."]
+    assert not _reserve_calls(partners)
+    assert not Order.objects.exists()
+
+
+# ---- stock ---------------------------------------------------------------------------------
+
+def test_order_create_without_enough_stock_is_409(api_client, partners, customer_id,
+                                                  customer_headers):
+    keyboard = product()
+    shortage = {"items": [{"product_id": keyboard["id"], "requested": 5, "available": 1}]}
+    upstream.stub_user(partners, customer_id)
+    upstream.stub_products(partners, [keyboard])
+    upstream.stub_reserve(partners, status=409, details=shortage)
+
+    response = _post(api_client, customer_headers, _body((keyboard, 5)))
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+    assert response.json()["error"]["details"] == shortage
+    assert not Order.objects.exists()
+
+
+def test_order_create_when_a_product_vanished_before_reserving_is_400(
+        api_client, partners, customer_id, customer_headers):
+    keyboard = product()
+    upstream.stub_user(partners, customer_id)
+    upstream.stub_products(partners, [keyboard])
+    upstream.stub_reserve(partners, status=400,
+                          details={"items": [f"Unknown product {keyboard['id']}."]})
+
+    response = _post(api_client, customer_headers, _body((keyboard, 1)))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["items"] == [f"Unknown product {keyboard['id']}."]
+    assert not Order.objects.exists()
+
+
+# ---- partners down -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("failure", [
+    {"body": requests.exceptions.ConnectionError("refused")},
+    {"body": requests.exceptions.ReadTimeout("slow")},
+    {"status": 500, "json": {"error": {}}},
+])
+def test_order_create_when_user_service_fails_is_503(api_client, partners, customer_id,
+                                                     customer_headers, failure):
+    partners.add(responses.GET, upstream.user_url(customer_id), **failure)
+
+    response = _post(api_client, customer_headers, _body((product(), 1)))
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "upstream_unavailable"
+    assert not _reserve_calls(partners)
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("failure", [
+    {"body": requests.exceptions.ConnectTimeout("down")},
+    {"status": 502, "body": "bad gateway"},
+    {"status": 200, "body": "not json"},
+])
+def test_order_create_when_the_product_fetch_fails_is_503(api_client, partners, customer_id,
+                                                          customer_headers, failure):
+    upstream.stub_user(partners, customer_id)
+    partners.add(responses.GET, upstream.products_url(), **failure)
+
+    response = _post(api_client, customer_headers, _body((product(), 1)))
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "upstream_unavailable"
+    assert not _reserve_calls(partners)
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("failure", [
+    {"body": requests.exceptions.ReadTimeout("slow")},
+    {"status": 503, "json": {"error": {}}},
+])
+def test_order_create_when_reserving_fails_releases_and_is_503(api_client, partners, customer_id,
+                                                               customer_headers, failure):
+    keyboard = product()
+    upstream.stub_user(partners, customer_id)
+    upstream.stub_products(partners, [keyboard])
+    partners.add(responses.POST, upstream.reservations_url(), **failure)
+    upstream.stub_release(partners, status=404)
+
+    response = _post(api_client, customer_headers, _body((keyboard, 1)))
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "upstream_unavailable"
+    [reserve] = _reserve_calls(partners)
+    [release] = _release_calls(partners)
+    reference = json.loads(reserve.request.body)["reference"]
+    assert release.request.url.endswith(f"/reservations/{reference}")
+    assert not Order.objects.exists()
+
+
+def test_order_create_when_saving_fails_releases_the_reservation(api_client, partners,
+                                                                 customer_id, customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    with mock.patch("orders.services._order_save", side_effect=DatabaseError("disk full")):
+        response = _post(api_client, customer_headers, _body((keyboard, 1)))
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    [reserve] = _reserve_calls(partners)
+    [release] = _release_calls(partners)
+    reference = json.loads(reserve.request.body)["reference"]
+    assert release.request.url.endswith(f"/reservations/{reference}")
+    assert not Order.objects.exists()
+    assert not OrderItem.objects.exists()
+
+
+def test_order_create_when_saving_a_line_fails_keeps_no_order(api_client, partners, customer_id,
+                                                              customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    with mock.patch("orders.models.OrderItem.objects.bulk_create",
+                    side_effect=DatabaseError("lost connection")):
+        response = _post(api_client, customer_headers, _body((keyboard, 1)))
+
+    assert response.status_code == 500
+    assert len(_release_calls(partners)) == 1
+    assert not Order.objects.exists()
+
+
+# ---- Idempotency-Key -----------------------------------------------------------------------
+
+def test_order_create_replayed_with_the_same_key_returns_the_first_order(
+        api_client, partners, customer_id, customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+    body = _body((keyboard, 2))
+
+    first = _post(api_client, customer_headers, body, HTTP_IDEMPOTENCY_KEY="key-1")
+    calls_after_first = len(partners.calls)
+    replay = _post(api_client, customer_headers, body, HTTP_IDEMPOTENCY_KEY="key-1")
+
+    assert first.status_code == replay.status_code == 201
+    assert replay.json() == first.json()
+    assert Order.objects.count() == 1
+    assert len(partners.calls) == calls_after_first
+
+
+def test_order_create_with_a_used_key_and_another_body_is_409(api_client, partners, customer_id,
+                                                               customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+    _post(api_client, customer_headers, _body((keyboard, 2)), HTTP_IDEMPOTENCY_KEY="key-1")
+
+    response = _post(api_client, customer_headers, _body((keyboard, 3)),
+                     HTTP_IDEMPOTENCY_KEY="key-1")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+    assert Order.objects.count() == 1
+
+
+def test_order_create_keys_are_per_user(api_client, partners, customer_id, customer_headers):
+    other = uuid.uuid4()
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+    upstream.stub_user(partners, other)
+    body = _body((keyboard, 1))
+
+    mine = _post(api_client, customer_headers, body, HTTP_IDEMPOTENCY_KEY="key-1")
+    theirs = _post(api_client, auth_header(user_id=other), body, HTTP_IDEMPOTENCY_KEY="key-1")
+
+    assert mine.json()["id"] != theirs.json()["id"]
+    assert IdempotencyKey.objects.count() == 2
+
+
+def test_order_create_without_a_key_creates_each_time(api_client, partners, customer_id,
+                                                      customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    _post(api_client, customer_headers, _body((keyboard, 1)))
+    _post(api_client, customer_headers, _body((keyboard, 1)))
+
+    assert Order.objects.count() == 2
+
+
+def test_order_create_failed_with_a_key_can_be_retried(api_client, partners, customer_id,
+                                                       customer_headers):
+    keyboard = product()
+    upstream.stub_user(partners, customer_id)
+    partners.add(responses.GET, upstream.products_url(), status=503)
+    first = _post(api_client, customer_headers, _body((keyboard, 1)), HTTP_IDEMPOTENCY_KEY="k")
+    partners.replace(responses.GET, upstream.products_url(), status=200, json={
+        "count": 1, "limit": 100, "offset": 0, "results": [keyboard]})
+    upstream.stub_reserve(partners)
+
+    retry = _post(api_client, customer_headers, _body((keyboard, 1)), HTTP_IDEMPOTENCY_KEY="k")
+
+    assert first.status_code == 503
+    assert retry.status_code == 201
+    assert Order.objects.count() == 1
