@@ -1,0 +1,199 @@
+"""The container entry point, run on the host against a real database with user_service."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ENTRYPOINT = REPO_ROOT / "compose" / "entrypoint.sh"
+SERVICE_DIR = REPO_ROOT / "user_service"
+DATABASE = "deploytest_user_service"
+LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
+
+
+def _postgres_server() -> str | None:
+    """The PostgreSQL server the suites use (POSTGRES_URL, else the local one if it answers)."""
+    url = os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES_URL
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 1):
+            return url.rstrip("/")
+    except OSError:
+        return None
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory):
+    """A fresh PostgreSQL database for user_service, dropped afterwards; SQLite without a server."""
+    server = _postgres_server()
+    if server is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'user_service.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    def admin(statement):
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(statement)
+
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE))
+    admin(drop)
+    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+    yield f"{server}/{DATABASE}"
+    admin(drop)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def entrypoint_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    """A clean production-like environment: nothing inherited but PATH, no .env file read."""
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "PYTHON": sys.executable,
+        "HOME": str(tmp_path),
+        "SERVICE_DIR": str(SERVICE_DIR),
+        "DJANGO_ENV_FILE": "",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "deploy-test-secret-key",
+        "JWT_SIGNING_KEY": "deploy-test-jwt-signing-key",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_WORKERS": "1",
+    }
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def get_json(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the entry point's whole process group (gunicorn and its workers)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def test_migrate_role_applies_the_migrations_and_exits(tmp_path, database_url):
+    env = entrypoint_env(tmp_path, DATABASE_URL=database_url)
+
+    result = subprocess.run(["sh", str(ENTRYPOINT), "migrate"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=180)
+    plan = subprocess.run([sys.executable, "manage.py", "migrate", "--check"], cwd=SERVICE_DIR,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "database ready" in result.stdout
+    assert plan.returncode == 0, "unapplied migrations remain: " + plan.stdout + plan.stderr
+
+
+def test_web_role_serves_readyz_under_gunicorn_with_debug_off(tmp_path, database_url):
+    port = free_port()
+    env = entrypoint_env(tmp_path, DATABASE_URL=database_url, PORT=str(port), LOG_LEVEL="INFO")
+    log = (tmp_path / "entrypoint.log").open("w+")
+    process = subprocess.Popen(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        status, body = None, None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                status, body = get_json(f"http://127.0.0.1:{port}/readyz")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.5)
+        healthz_status, healthz = get_json(f"http://127.0.0.1:{port}/healthz")
+        _, missing = get_json(f"http://127.0.0.1:{port}/no-such-page")
+    finally:
+        stop(process)
+        log.seek(0)
+        output = log.read()
+        log.close()
+
+    assert (status, body) == (200, {"status": "healthy", "checks": {"database": "ok"}}), output
+    assert healthz_status == 200 and healthz["service"] == "user_service"
+    assert missing["error"]["code"] == "not_found"  # DEBUG off: no Django debug page
+    assert (tmp_path / "static" / "admin" / "css" / "base.css").is_file()  # collectstatic ran
+    json_lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert any(line["logger"] == "gunicorn.error" and line["service"] == "user_service"
+               and line["message"].startswith(f"Listening at: http://0.0.0.0:{port}")
+               for line in json_lines), output
+    assert any(line["logger"] == "common.access" and line["path"] == "/readyz"
+               and line["request_id"] for line in json_lines), output
+    with pytest.raises(OSError):  # nothing is left listening
+        socket.create_connection(("127.0.0.1", port), 1).close()
+
+
+@pytest.mark.parametrize("missing", ["JWT_SIGNING_KEY", "DJANGO_SECRET_KEY"])
+def test_web_role_stops_with_one_line_naming_a_missing_required_variable(tmp_path, missing):
+    env = entrypoint_env(tmp_path, PORT=str(free_port()), **{missing: None},
+                         DATABASE_URL=f"sqlite:///{tmp_path / 'never-created.sqlite3'}")
+
+    result = subprocess.run(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Configuration error: required environment variable {missing} is not set.")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "never-created.sqlite3").exists()
+
+
+def test_web_role_requires_a_port(tmp_path):
+    env = entrypoint_env(tmp_path, PORT=None, DATABASE_URL="sqlite:///unused.sqlite3")
+
+    result = subprocess.run(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode != 0
+    assert "PORT must be set" in result.stderr
+
+
+def test_entrypoint_refuses_a_directory_without_manage_py(tmp_path):
+    env = entrypoint_env(tmp_path, SERVICE_DIR=str(tmp_path))
+
+    result = subprocess.run(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 2
+    assert "no manage.py" in result.stderr
+
+
+def test_entrypoint_runs_from_the_current_directory_without_service_dir(tmp_path):
+    env = entrypoint_env(tmp_path, SERVICE_DIR=None, DJANGO_DEBUG="true",
+                         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    result = subprocess.run(["sh", str(ENTRYPOINT), "check", "--deploy", "--fail-level", "ERROR"],
+                            cwd=SERVICE_DIR, env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified" in result.stdout + result.stderr
