@@ -7,3 +7,6 @@ class CommonConfig(AppConfig):
     name = "common"
     label = "common"
     verbose_name = "Shop platform common"
+
+    def ready(self):
+        from common.openapi import extensions  # noqa: F401  (registers the bearer scheme)

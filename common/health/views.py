@@ -1,6 +1,8 @@
 """Health endpoints: no authentication, no throttling."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
@@ -12,13 +14,23 @@ from rest_framework.response import Response
 
 from common.health.checks import database_check
 
+_LIVENESS = inline_serializer("Liveness", {
+    "status": serializers.CharField(), "service": serializers.CharField(),
+    "version": serializers.CharField()})
+_READINESS = inline_serializer("Readiness", {
+    "status": serializers.ChoiceField(choices=["healthy", "unhealthy"]),
+    "checks": serializers.DictField(child=serializers.CharField())})
 
-def _public_get(view):
-    view = throttle_classes([])(permission_classes([AllowAny])(authentication_classes([])(view)))
-    return api_view(["GET"])(view)
+
+def _public_get(responses):
+    def decorate(view):
+        view = throttle_classes([])(permission_classes([AllowAny])(view))
+        view = api_view(["GET"])(authentication_classes([])(view))
+        return extend_schema(responses=responses, tags=["health"])(view)
+    return decorate
 
 
-@_public_get
+@_public_get({200: _LIVENESS})
 def healthz(request):
     """Liveness: the process answers; no database involved."""
     return Response({
@@ -28,9 +40,7 @@ def healthz(request):
     })
 
 
-@_public_get
-def readyz(request):
-    """Readiness: the database answers."""
+def _readiness() -> Response:
     checks = {"database": database_check()}
     healthy = all(value == "ok" for value in checks.values())
     return Response(
@@ -39,4 +49,13 @@ def readyz(request):
     )
 
 
-health = readyz
+@_public_get({200: _READINESS, 503: _READINESS})
+def readyz(request):
+    """Readiness: the database answers."""
+    return _readiness()
+
+
+@_public_get({200: _READINESS, 503: _READINESS})
+def health(request):
+    """Readiness under the name older clients use."""
+    return _readiness()

@@ -1,7 +1,28 @@
-"""The error envelope as an OpenAPI component, for `extend_schema(responses=...)`."""
+"""OpenAPI plumbing: the schema class, and the error envelope as a component."""
 
-from drf_spectacular.utils import OpenApiResponse
+import re
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Names a serializer nested in a view after both (`LoginApiInput`), so that the
+    `InputSerializer`/`OutputSerializer` of every view get components of their own, and
+    names each operation after its view and method (`user_detail_patch`), unique by design."""
+
+    def get_operation_id(self):
+        name = type(self.view).__name__.removesuffix("Api").removesuffix("View")
+        return f"{_snake(name)}_{self.method.lower()}"
+
+    def get_serializer_name(self, serializer, direction):
+        name = super().get_serializer_name(serializer, direction)
+        qualname = type(serializer).__qualname__
+        if "." in qualname and "<locals>" not in qualname:
+            outer = "".join(part for part in qualname.split(".")[:-1])
+            return f"{outer}{name}"
+        return name
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -16,6 +37,21 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
 
 
+def paginated(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """The `{count, limit, offset, results}` page of `serializer_class`, for a list's 200."""
+    name = serializer_class.__qualname__.replace(".", "").removesuffix("Serializer")
+    return inline_serializer(f"Paginated{name}", {
+        "count": serializers.IntegerField(),
+        "limit": serializers.IntegerField(),
+        "offset": serializers.IntegerField(),
+        "results": serializer_class(many=True),
+    })
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorEnvelopeSerializer, description=description)
 
@@ -26,5 +62,6 @@ ERROR_RESPONSES = {
     403: _error("Not allowed"),
     404: _error("Not found"),
     409: _error("Conflict"),
+    429: _error("Too many requests"),
     503: _error("A dependency is unavailable"),
 }

@@ -164,7 +164,7 @@ def service_settings(
             "DEFAULT_PAGINATION_CLASS": "common.pagination.LimitOffsetPagination",
             "PAGE_SIZE": 20,
             "EXCEPTION_HANDLER": "common.errors.exception_handler",
-            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_SCHEMA_CLASS": "common.openapi.AutoSchema",
             "DEFAULT_RENDERER_CLASSES": [
                 "rest_framework.renderers.JSONRenderer",
                 "rest_framework.renderers.BrowsableAPIRenderer",
@@ -197,9 +197,10 @@ def service_settings(
             "REDOC_DIST": "SIDECAR",
             "COMPONENT_SPLIT_REQUEST": True,
             "PREPROCESSING_HOOKS": ["common.openapi.api_paths_only"],
-            "APPEND_COMPONENTS": {"securitySchemes": {"bearerAuth": {
-                "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
-            "SECURITY": [{"bearerAuth": []}],
+            "POSTPROCESSING_HOOKS": [
+                "drf_spectacular.hooks.postprocess_schema_enums",
+                "common.openapi.error_envelope_default",
+            ],
         },
         "HTTP_CLIENT_TIMEOUT": env.float("HTTP_CLIENT_TIMEOUT", default=5.0),
         "HTTP_CLIENT_RETRIES": env.int("HTTP_CLIENT_RETRIES", default=2),
@@ -240,6 +241,7 @@ def _logging(env: environ.Env, service: str, testing: bool) -> dict[str, Any]:
         },
         "root": {"handlers": ["stdout"], "level": level},
         "loggers": {
+            "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
             "django.server": {"level": "WARNING"},
             "django.request": {"level": "ERROR"},
         },

@@ -38,3 +38,15 @@ def test_the_schema_is_openapi_3_with_bearer_auth(client):
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert "/api/echo" in schema["paths"]
     assert not any(p.startswith("/admin") for p in schema["paths"])
+
+
+def test_every_operation_documents_the_error_envelope_as_its_default(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "ErrorEnvelope" in schema["components"]["schemas"]
+    operations = [op for ops in schema["paths"].values() for op in ops.values()]
+    assert operations
+    for operation in operations:
+        default = operation["responses"]["default"]["content"]["application/json"]["schema"]
+        assert default == {"$ref": "#/components/schemas/ErrorEnvelope"}
+    ids = [op["operationId"] for op in operations]
+    assert len(ids) == len(set(ids))

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin, is_admin, is_service
-from common.openapi import ERROR_RESPONSES
+from common.openapi import ERROR_RESPONSES, paginated
 from common.pagination import LimitOffsetPagination
 from users import selectors, services
 from users.models import UserRole
@@ -44,8 +44,9 @@ class UserListCreateApi(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated(), IsAdmin()]
 
-    def get_authenticators(self):
-        return [] if self.request.method == "POST" else super().get_authenticators()
+    def perform_authentication(self, request):
+        if request.method != "POST":  # registration ignores any token sent along
+            super().perform_authentication(request)
 
     @extend_schema(request=InputSerializer, responses={201: UserOutputSerializer, **_errors(400)})
     def post(self, request):
@@ -54,7 +55,7 @@ class UserListCreateApi(APIView):
         user = services.user_create(**data.validated_data)
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: UserOutputSerializer(many=True), **_errors(400, 401, 403)})
+    @extend_schema(responses={200: paginated(UserOutputSerializer), **_errors(400, 401, 403)})
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.user_list(), request, view=self)
@@ -141,7 +142,8 @@ class LoginApi(PublicApi):
         refresh = serializers.CharField()
         user = UserOutputSerializer()
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **_errors(400, 401)})
+    @extend_schema(request=InputSerializer,
+                   responses={200: OutputSerializer, **_errors(400, 401, 429)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
