@@ -1,0 +1,128 @@
+"""`manage_all.py up` as a subprocess: its output, readiness, descendants, and a safe stop."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.e2e.process_table import ProcessInfo, descendants, group_members, still_running
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_LINE = re.compile(r"Platform ready in ([0-9.]+) s")
+GATEWAY_VARIABLES = ("GATEWAY_PORT", "GATEWAY_RATE_LIMIT", "GATEWAY_RATE_BURST",
+                     "GATEWAY_CORS_ORIGIN_REGEX")
+
+
+def present_services() -> list[str]:
+    from common.services import SERVICE_PORTS
+
+    return [name for name in SERVICE_PORTS if (ROOT / name / "manage.py").exists()]
+
+
+def platform_env(sqlite_dir: Path, **extra: str) -> dict[str, str]:
+    """The shell's environment on fresh SQLite files (never a PostgreSQL from .env or CI)."""
+    env = {key: value for key, value in os.environ.items() if key not in GATEWAY_VARIABLES}
+    env.update({
+        "SQLITE_DIR": str(sqlite_dir),
+        "POSTGRES_URL": "",
+        "DATABASE_URL": "",
+        "DJANGO_DEBUG": "true",
+        "NO_COLOR": "1",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(extra)
+    return env
+
+
+def manage_all(*args: str, env: dict[str, str],
+               timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "manage_all.py"), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+class RunningPlatform:
+    """A started `manage_all.py up`; `stop()` always leaves nothing behind."""
+
+    def __init__(self, args: list[str], env: dict[str, str]):
+        self.started_at = time.monotonic()
+        self.popen = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage_all.py"), *args], cwd=ROOT, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self.ready_after: float | None = None
+        self.seen: dict[tuple[int, int], ProcessInfo] = {}
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if self.ready_after is None and READY_LINE.search(line):
+                self.ready_after = time.monotonic() - self.started_at
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_ready(self, timeout: float = 120) -> float:
+        """Seconds from start to the ready table; fails with the output if it never comes."""
+        deadline = time.monotonic() + timeout
+        while self.ready_after is None:
+            if self.popen.poll() is not None:
+                self._reader.join(timeout=5)
+                raise AssertionError(f"`up` exited ({self.popen.returncode}) before ready:\n"
+                                     f"{self.output[-6000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"`up` not ready after {timeout} s:\n{self.output[-6000:]}")
+            time.sleep(0.1)
+        self.record_descendants()
+        return self.ready_after
+
+    def record_descendants(self) -> list[ProcessInfo]:
+        current = descendants(self.popen.pid)
+        for info in current:
+            self.seen[(info.pid, info.start_time)] = info
+        return current
+
+    def left_behind(self) -> list[ProcessInfo]:
+        """Processes seen under the launcher that still run, plus live members of their groups."""
+        alive = [info for info in self.seen.values() if still_running(info)]
+        groups = {info.pgid for info in self.seen.values()}
+        alive += [info for pgid in groups for info in group_members(pgid)
+                  if (info.pid, info.start_time) not in self.seen]
+        return alive
+
+    def wait_exit(self, timeout: float) -> int:
+        try:
+            code = self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            raise AssertionError(f"`up` still running after {timeout} s:\n"
+                                 f"{self.output[-4000:]}") from error
+        self._reader.join(timeout=5)
+        return code
+
+    def stop(self) -> None:
+        """Teardown, whatever happened: SIGTERM, then SIGKILL everything ever seen."""
+        if self.popen.poll() is None:
+            self.record_descendants()
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(timeout=5)
+        for info in self.left_behind():
+            with contextlib.suppress(OSError):
+                os.killpg(info.pgid, signal.SIGKILL)
+        self._reader.join(timeout=5)

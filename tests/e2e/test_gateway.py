@@ -1,0 +1,138 @@
+"""The nginx gateway in front of a running user_service: routes, errors, CORS, rate limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.e2e.conftest import requires_nginx
+from tests.e2e.running_platform import RunningPlatform, platform_env
+
+pytestmark = [pytest.mark.e2e, requires_nginx]
+
+GATEWAY = "http://127.0.0.1:8080"
+ALLOWED_ORIGIN = "http://localhost:5173"
+RATE_BURST = 5
+
+
+@pytest.fixture(scope="module")
+def gateway(sqlite_dir: Path) -> Iterator[RunningPlatform]:
+    """Only user_service behind the gateway, with a small rate limit (30 r/m, burst 5)."""
+    platform = RunningPlatform(
+        ["--only", "user_service", "up", "--workers", "1"],
+        platform_env(sqlite_dir, GATEWAY_RATE_LIMIT="30r/m", GATEWAY_RATE_BURST=str(RATE_BURST)),
+    )
+    try:
+        platform.wait_ready()
+        yield platform
+    finally:
+        platform.stop()
+
+
+def get(path: str, **kwargs) -> requests.Response:
+    return requests.get(f"{GATEWAY}{path}", timeout=10, **kwargs)
+
+
+def assert_envelope(response: requests.Response, status: int, code: str) -> dict:
+    assert response.status_code == status
+    assert response.headers["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["status"] == status
+    assert error["code"] == code
+    assert error["request_id"] == response.headers["X-Request-ID"]
+    return error
+
+
+def test_gateway_answers_its_own_healthz(gateway):
+    response = get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "service": "gateway"}
+    assert response.headers["X-Request-ID"]
+
+
+def test_unknown_path_gets_the_not_found_envelope(gateway):
+    response = get("/no/such/route")
+
+    error = assert_envelope(response, 404, "not_found")
+    assert error["details"] is None
+
+
+@pytest.mark.parametrize("path", ["/api/info/SP", "/api/order", "/api/delivery/ABC123"])
+def test_partner_routes_stay_internal(gateway, path):
+    response = requests.post(f"{GATEWAY}{path}", json={}, timeout=10)
+
+    assert_envelope(response, 404, "not_found")
+
+
+def test_a_well_formed_request_id_is_passed_to_the_service_and_echoed(gateway):
+    response = get("/api/users/me", headers={"X-Request-ID": "e2e-gateway.42"})
+
+    error = assert_envelope(response, 401, "not_authenticated")
+    assert error["request_id"] == "e2e-gateway.42"  # written by user_service itself
+
+
+def test_a_malformed_request_id_is_replaced(gateway):
+    response = get("/no/such/route", headers={"X-Request-ID": "not valid!"})
+
+    error = assert_envelope(response, 404, "not_found")
+    assert error["request_id"] != "not valid!"
+    assert len(error["request_id"]) == 32
+
+
+def test_a_route_whose_service_is_down_answers_upstream_unavailable(gateway):
+    response = get("/api/products")  # product_service is not started in this module
+
+    assert response.status_code in (502, 503, 504)
+    assert_envelope(response, response.status_code, "upstream_unavailable")
+
+
+def test_cors_preflight_from_an_allowed_origin_is_answered_by_the_gateway(gateway):
+    response = requests.options(f"{GATEWAY}/api/users", timeout=10, headers={
+        "Origin": ALLOWED_ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type, idempotency-key",
+    })
+
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    allowed_headers = response.headers["Access-Control-Allow-Headers"].lower()
+    for header in ("authorization", "content-type", "idempotency-key", "x-request-id"):
+        assert header in allowed_headers
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_cors_headers_are_refused_to_other_origins(gateway):
+    response = requests.options(f"{GATEWAY}/api/users", timeout=10, headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+
+    assert response.status_code == 204
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Access-Control-Allow-Methods" not in response.headers
+
+
+def test_cors_response_exposes_the_request_id(gateway):
+    response = get("/api/users/me", headers={"Origin": ALLOWED_ORIGIN})
+
+    assert response.status_code == 401
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    assert response.headers["Access-Control-Expose-Headers"] == "X-Request-ID"
+
+
+def test_more_requests_than_the_burst_get_the_throttled_envelope(gateway):
+    # Last in the module: it empties this client's bucket (30 r/m, burst 5, no delay).
+    statuses = []
+    for _ in range(RATE_BURST + 6):
+        response = get("/api/users/me")
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            break
+
+    assert statuses[-1] == 429, statuses
+    assert len(statuses) <= RATE_BURST + 2  # at most one slot plus the burst went through
+    assert set(statuses[:-1]) <= {401}
+    error = assert_envelope(response, 429, "throttled")
+    assert error["message"]
