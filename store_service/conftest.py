@@ -1,9 +1,8 @@
 """Fixtures shared by store_service's suites: fresh breakers, fast hashers, API clients."""
 
 import pytest
-from rest_framework.test import APIClient
-
 from purchases.breakers import breakers_reset
+from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)

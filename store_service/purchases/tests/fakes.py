@@ -4,6 +4,7 @@ import itertools
 import json
 import re
 import threading
+import time
 import uuid
 from decimal import Decimal
 
@@ -41,6 +42,7 @@ class FakePartners:
         self.down = {"order": False, "supplier": False, "carrier": False}
         self.refuse: dict[str, int | None] = {"supplier": None, "carrier": None}
         self.counter = itertools.count(1)
+        self.supplier_latency = 0.0  # seconds; lets concurrent workers overlap in tests
         self.order_url = settings.SERVICE_URLS["order_service"]
         self.supplier_url = settings.SERVICE_URLS["supplier_service"]
         self.carrier_url = settings.SERVICE_URLS["carrier_service"]
@@ -113,6 +115,7 @@ class FakePartners:
         if down := self._is_down("supplier"):
             return down
         body = json.loads(request.body)
+        time.sleep(self.supplier_latency)
         with self.lock:
             self.supplier_posts.append({
                 "reference": body["reference"], "items": body["items"],

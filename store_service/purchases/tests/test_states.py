@@ -15,14 +15,16 @@ ALL_STATES = list(states.MOVES)
 
 
 def test_the_table_names_the_contract_moves():
-    assert states.MOVES == {
+    table, open_states, final_states = states.MOVES, states.OPEN, states.FINAL
+
+    assert table == {
         "RECEIVED": {"ORDER_REQUESTED", "FAILED"},
         "ORDER_REQUESTED": {"RESERVE_DELIVERED", "FAILED"},
         "RESERVE_DELIVERED": set(),
         "FAILED": set(),
     }
-    assert states.OPEN == {"RECEIVED", "ORDER_REQUESTED"}
-    assert states.FINAL == {"RESERVE_DELIVERED", "FAILED"}
+    assert open_states == {"RECEIVED", "ORDER_REQUESTED"}
+    assert final_states == {"RESERVE_DELIVERED", "FAILED"}
 
 
 def test_a_new_purchase_has_one_history_row_from_null():

@@ -5,7 +5,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from purchases.services import purchases_process_due
 
@@ -29,7 +29,8 @@ class Command(BaseCommand):
         restore = self._install_signal_handlers(stop)
         try:
             while not stop.is_set():
-                close_old_connections()
+                if not connection.in_atomic_block:  # drop a stale connection between passes
+                    close_old_connections()
                 processed = purchases_process_due(limit=batch, should_stop=stop.is_set)
                 if processed:
                     self.stdout.write(f"processed {processed} purchase(s)")

@@ -1,0 +1,148 @@
+"""The worker: claims with SKIP LOCKED, shared breaker state, clean stop on SIGTERM."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pybreaker
+import pytest
+import redis
+from django.db import connection
+from django.utils import timezone
+
+from common.errors import UpstreamUnavailable
+from purchases.breakers import breakers_reset, partner_breaker
+from purchases.services import purchases_claim_due, purchases_process_due
+from purchases.tests.factories import PurchaseFactory
+
+SERVICE_DIR = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.django_db
+def test_a_claim_takes_due_purchases_and_hides_them_from_the_next_claim():
+    past = timezone.now() - timedelta(seconds=5)
+    due = [PurchaseFactory(next_attempt_at=past) for _ in range(3)]
+    PurchaseFactory(next_attempt_at=timezone.now() + timedelta(minutes=5))  # not due
+    PurchaseFactory(next_attempt_at=None)  # nothing scheduled
+
+    first = purchases_claim_due(limit=2)
+    second = purchases_claim_due(limit=10)
+    third = purchases_claim_due(limit=10)
+
+    assert len(first) == 2 and len(second) == 1 and third == []
+    assert {p.id for p in first + second} == {p.id for p in due}
+    assert all(p.next_attempt_at > timezone.now() for p in first + second)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="needs PostgreSQL: SKIP LOCKED between concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_process_each_due_purchase_exactly_once(partners):
+    partners.supplier_latency = 0.02
+    past = timezone.now() - timedelta(seconds=5)
+    purchases = [PurchaseFactory(order_id=partners.add_order(user_id=uuid.uuid4())["id"],
+                                 next_attempt_at=past) for _ in range(10)]
+    barrier = threading.Barrier(2)
+    processed = []
+
+    def worker():
+        try:
+            barrier.wait()
+            processed.append(purchases_process_due(limit=2))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(processed) == 10
+    assert all(count > 0 for count in processed), processed  # both workers took some
+    for purchase in purchases:
+        assert partners.supplier_post_count(purchase.id) == 1
+        purchase.refresh_from_db()
+        assert purchase.state == "RESERVE_DELIVERED"
+        assert purchase.history.count() == 3
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason=f"no Redis server at {REDIS_URL}")
+def test_breaker_state_is_shared_through_redis_between_processes(settings):
+    settings.REDIS_URL = REDIS_URL
+    settings.SERVICE_NAME = f"test-{uuid.uuid4()}"
+    settings.BREAKER_FAIL_MAX = 2
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        breaker = partner_breaker("supplier_service")
+        assert isinstance(breaker._state_storage, pybreaker.CircuitRedisStorage)
+
+        def down():
+            raise UpstreamUnavailable("down", service="supplier_service")
+
+        for _ in range(2):
+            with pytest.raises((UpstreamUnavailable, pybreaker.CircuitBreakerError)):
+                breaker.call(down)
+        breakers_reset()  # what another worker process would build from the same settings
+
+        other = partner_breaker("supplier_service")
+
+        assert other is not breaker
+        assert other.current_state == "open"
+        with pytest.raises(pybreaker.CircuitBreakerError):
+            other.call(lambda: "never called")
+    finally:
+        for key in client.scan_iter(f"*{settings.SERVICE_NAME}*"):
+            client.delete(key)
+
+
+def test_breaker_falls_back_to_memory_when_redis_is_unreachable(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+    breaker = partner_breaker("carrier_service")
+
+    assert isinstance(breaker._state_storage, pybreaker.CircuitMemoryStorage)
+    assert breaker.call(lambda: "ok") == "ok"
+
+
+def _worker_env(tmp_path) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("POSTGRES_URL", "DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_DIR=str(tmp_path), DJANGO_DEBUG="true", LOG_LEVEL="WARNING",
+               DJANGO_SETTINGS_MODULE="config.settings")
+    return env
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_the_worker_stops_cleanly_on_a_signal(tmp_path, stop_signal):
+    env = _worker_env(tmp_path)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=SERVICE_DIR,
+                   env=env, check=True, timeout=120)
+    worker = subprocess.Popen([sys.executable, "manage.py", "process_purchases",
+                               "--interval", "30"], cwd=SERVICE_DIR, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)  # let it start and enter its wait between passes
+        assert worker.poll() is None, worker.stderr.read()
+        worker.send_signal(stop_signal)
+        out, err = worker.communicate(timeout=15)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert worker.returncode == 0, err
+    assert "worker stopped" in out
