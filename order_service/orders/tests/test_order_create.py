@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from common.testing import auth_header
+from orders import selectors
 from orders.models import IdempotencyKey, Order, OrderItem
 from orders.tests import upstream
 from orders.tests.upstream import calls_to, product, stub_happy_path
@@ -456,3 +457,28 @@ def test_order_create_failed_with_a_key_can_be_retried(api_client, partners, cus
     assert first.status_code == 503
     assert retry.status_code == 201
     assert Order.objects.count() == 1
+
+
+def test_order_create_losing_an_idempotency_race_answers_the_winner(api_client, partners,
+                                                                    customer_id,
+                                                                    customer_headers):
+    keyboard = product()
+    stub_happy_path(partners, customer_id, [keyboard])
+    body = _body((keyboard, 1))
+    winner = _post(api_client, customer_headers, body, HTTP_IDEMPOTENCY_KEY="k").json()
+    real_lookup = selectors.idempotency_key_get
+    answers = [None]  # the first lookup runs before the winner committed its key
+
+    def lookup(**kwargs):
+        return answers.pop() if answers else real_lookup(**kwargs)
+
+    with mock.patch("orders.selectors.idempotency_key_get", side_effect=lookup):
+        response = _post(api_client, customer_headers, body, HTTP_IDEMPOTENCY_KEY="k")
+
+    assert response.status_code == 201
+    assert response.json() == winner
+    assert Order.objects.count() == 1
+    [_, loser_reserve] = _reserve_calls(partners)
+    [release] = _release_calls(partners)
+    loser_reference = json.loads(loser_reserve.request.body)["reference"]
+    assert release.request.url.endswith(f"/reservations/{loser_reference}")
