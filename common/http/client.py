@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import pybreaker
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
@@ -17,6 +18,7 @@ from urllib3.util.retry import Retry
 
 from common.auth.tokens import service_token
 from common.errors.exceptions import UpstreamUnavailable
+from common.metrics.instruments import UPSTREAM_CALLS
 from common.request_id.context import current_request_id
 from common.request_id.middleware import REQUEST_ID_HEADER
 
@@ -86,28 +88,39 @@ class ServiceClient:
             method, url, json=json, params=params, headers=self._headers(authorization, headers))
         if self.breaker is None:
             return send()
-        return self.breaker.call(send)
+        try:
+            return self.breaker.call(send)
+        except pybreaker.CircuitBreakerError:
+            self._count("circuit_open")
+            raise
+
+    def _count(self, outcome: str) -> None:
+        UPSTREAM_CALLS.labels(settings.SERVICE_NAME, self.service, outcome).inc()
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
         try:
             response = self.session.request(
                 method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
         except requests.Timeout as exc:
+            self._count("timeout")
             logger.warning("call to %s timed out", self.service,
                            extra={"upstream": self.service, "url": url})
             raise UpstreamUnavailable(f"{self.service} did not answer in time.",
                                       service=self.service) from exc
         except requests.RequestException as exc:
+            self._count("connection_error")
             logger.warning("call to %s failed: %s", self.service, type(exc).__name__,
                            extra={"upstream": self.service, "url": url})
             raise UpstreamUnavailable(f"{self.service} could not be reached.",
                                       service=self.service) from exc
         if response.status_code >= 500:
+            self._count("server_error")
             logger.warning("call to %s answered %s", self.service, response.status_code,
                            extra={"upstream": self.service, "url": url,
                                   "upstream_status": response.status_code})
             raise UpstreamUnavailable(f"{self.service} answered {response.status_code}.",
                                       service=self.service)
+        self._count("client_error" if response.status_code >= 400 else "success")
         return response
 
     def get(self, path: str, **kwargs) -> requests.Response:

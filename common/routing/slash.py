@@ -2,7 +2,7 @@
 
 from django.urls import Resolver404, get_resolver
 
-from common.routing.urls import CATCH_ALL_NAME
+from common.routing.names import CATCH_ALL_NAME
 
 
 def _matches(resolver, path: str) -> bool:

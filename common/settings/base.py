@@ -117,6 +117,7 @@ def service_settings(
         "MIDDLEWARE": [
             "common.request_id.RequestIdMiddleware",
             "common.logging.AccessLogMiddleware",
+            "common.metrics.MetricsMiddleware",
             "common.errors.UnhandledExceptionMiddleware",
             "common.routing.SlashAgnosticMiddleware",
             "django.middleware.security.SecurityMiddleware",
