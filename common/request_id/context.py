@@ -5,11 +5,11 @@ from contextvars import ContextVar
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-_VALID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+_VALID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
 def is_valid_request_id(value: str | None) -> bool:
-    return bool(value) and bool(_VALID.match(value))
+    return bool(value) and _VALID.fullmatch(value) is not None
 
 
 def current_request_id() -> str | None:

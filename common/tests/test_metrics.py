@@ -36,7 +36,8 @@ def test_requests_are_counted_by_route_and_status(client):
         labels = {"service": "common_tests", "route": route, "status": status}
         assert _sample(after, "http_requests_total", **labels) - _sample(
             before, "http_requests_total", **labels) == moved
-    assert _sample(after, "http_request_duration_seconds_count", route="/healthz") >= 2
+    assert _sample(after, "http_request_duration_seconds_count", method="GET",
+                   route="/healthz") >= 2
 
 
 def test_queries_are_counted_per_route(client):
