@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from common.errors import UpstreamUnavailable
 from purchases.breakers import breakers_reset, partner_breaker
+from purchases.models import Purchase
 from purchases.services import purchases_claim_due, purchases_process_due
 from purchases.tests.factories import PurchaseFactory
 
@@ -46,6 +47,26 @@ def test_a_claim_takes_due_purchases_and_hides_them_from_the_next_claim():
     assert len(first) == 2 and len(second) == 1 and third == []
     assert {p.id for p in first + second} == {p.id for p in due}
     assert all(p.next_attempt_at > timezone.now() for p in first + second)
+
+
+@pytest.mark.django_db
+def test_a_stop_request_finishes_the_current_purchase_and_hands_the_rest_back(partners):
+    past = timezone.now() - timedelta(seconds=5)
+    purchases = [PurchaseFactory(order_id=partners.add_order(user_id=uuid.uuid4())["id"],
+                                 next_attempt_at=past) for _ in range(3)]
+
+    def stop_after_the_first_purchase():
+        return len(partners.supplier_posts) >= 1
+
+    processed = purchases_process_due(limit=3, should_stop=stop_after_the_first_purchase)
+
+    assert processed == 1
+    states = sorted(Purchase.objects.filter(pk__in=[p.pk for p in purchases])
+                    .values_list("state", flat=True))
+    assert states == ["RECEIVED", "RECEIVED", "RESERVE_DELIVERED"]
+    waiting = Purchase.objects.filter(state="RECEIVED")
+    assert all(p.next_attempt_at <= timezone.now() for p in waiting)  # due again at once
+    assert len(purchases_claim_due(limit=10)) == 2
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
