@@ -9,4 +9,10 @@ class CommonConfig(AppConfig):
     verbose_name = "Shop platform common"
 
     def ready(self):
+        from django.conf import settings
+
         from common.openapi import extensions  # noqa: F401  (registers the bearer scheme)
+        from common.tracing import configure_tracing, tracing_enabled
+
+        if tracing_enabled():
+            configure_tracing(settings.SERVICE_NAME)

@@ -5,9 +5,11 @@ import logging
 from datetime import UTC, datetime
 
 from common.request_id.context import current_request_id
+from common.tracing.context import current_span_ids
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
-_FIELDS_FIRST = ("timestamp", "level", "logger", "message", "service", "request_id")
+_FIELDS_FIRST = ("timestamp", "level", "logger", "message", "service", "request_id",
+                 "trace_id", "span_id")
 
 
 class ContextFilter(logging.Filter):
@@ -21,6 +23,7 @@ class ContextFilter(logging.Filter):
         record.service = self.service
         if getattr(record, "request_id", None) is None:
             record.request_id = current_request_id()
+        record.trace_id, record.span_id = current_span_ids()
         return True
 
 
@@ -33,6 +36,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "service": getattr(record, "service", None),
             "request_id": getattr(record, "request_id", None),
+            "trace_id": getattr(record, "trace_id", None),
+            "span_id": getattr(record, "span_id", None),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in _FIELDS_FIRST:
