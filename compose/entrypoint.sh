@@ -13,6 +13,8 @@
 # GUNICORN_GRACEFUL_TIMEOUT=20, GUNICORN_MAX_REQUESTS=1000; GUNICORN_CMD_ARGS adds any other flag;
 # GUNICORN_CONFIG (default: gunicorn.conf.py next to this script) makes its log lines JSON.
 # PYTHON (default: python) is the interpreter, e.g. a virtualenv's on a host.
+# PROMETHEUS_MULTIPROC_DIR (default: $TMPDIR or /tmp, then prometheus-$PORT) holds the metrics
+# files of the gunicorn workers, so /metrics answers for all of them.
 set -eu
 
 PYTHON="${PYTHON:-python}"
@@ -75,6 +77,12 @@ case "$role" in
     web)
         : "${PORT:?entrypoint: PORT must be set for the web role}"
         prepare_web
+        # /metrics adds up every gunicorn worker through prometheus_client's multiprocess
+        # files; stale files of an earlier run would be counted too, so they go first.
+        PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${TMPDIR:-/tmp}/prometheus-${PORT}}"
+        export PROMETHEUS_MULTIPROC_DIR
+        mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+        find "$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -type f -delete
         log "starting gunicorn on 0.0.0.0:${PORT}"
         exec "$PYTHON" -m gunicorn config.wsgi:application \
             --config "$GUNICORN_CONFIG" \

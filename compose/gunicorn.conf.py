@@ -1,4 +1,4 @@
-"""Gunicorn settings of every service image: its own log lines as JSON, like the services'."""
+"""Gunicorn settings of every service image: JSON log lines, and metrics of exited workers."""
 
 import os
 
@@ -26,3 +26,11 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
+
+
+def child_exit(server, worker):
+    """Drop the live gauges of a worker that exited (prometheus_client multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -67,6 +67,7 @@ def entrypoint_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "PYTHON": sys.executable,
         "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
         "SERVICE_DIR": str(SERVICE_DIR),
         "DJANGO_ENV_FILE": "",
         "DJANGO_DEBUG": "false",
@@ -133,6 +134,8 @@ def test_web_role_serves_readyz_under_gunicorn_with_debug_off(tmp_path, database
                 time.sleep(0.5)
         healthz_status, healthz = get_json(f"http://127.0.0.1:{port}/healthz")
         _, missing = get_json(f"http://127.0.0.1:{port}/no-such-page")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
     finally:
         stop(process)
         log.seek(0)
@@ -143,6 +146,8 @@ def test_web_role_serves_readyz_under_gunicorn_with_debug_off(tmp_path, database
     assert healthz_status == 200 and healthz["service"] == "user_service"
     assert missing["error"]["code"] == "not_found"  # DEBUG off: no Django debug page
     assert (tmp_path / "static" / "admin" / "css" / "base.css").is_file()  # collectstatic ran
+    assert 'route="/readyz"' in metrics and 'route="/healthz"' in metrics
+    assert list((tmp_path / f"prometheus-{port}").glob("*.db")), "multiprocess metrics files"
     json_lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert any(line["logger"] == "gunicorn.error" and line["service"] == "user_service"
                and line["message"].startswith(f"Listening at: http://0.0.0.0:{port}")
