@@ -1,6 +1,7 @@
 """The worker: claims with SKIP LOCKED, shared breaker state, clean stop on SIGTERM."""
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -144,6 +145,7 @@ def _worker_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("POSTGRES_URL", "DATABASE_URL", "REDIS_URL")}
     env.update(SQLITE_DIR=str(tmp_path), DJANGO_DEBUG="true", LOG_LEVEL="WARNING",
+               PYTHONUNBUFFERED="1",
                DJANGO_SETTINGS_MODULE="config.settings")
     return env
 
@@ -157,8 +159,11 @@ def test_the_worker_stops_cleanly_on_a_signal(tmp_path, stop_signal):
                                "--interval", "30"], cwd=SERVICE_DIR, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(2)  # let it start and enter its wait between passes
-        assert worker.poll() is None, worker.stderr.read()
+        # Its first line says the signal handlers are in place.
+        ready, _, _ = select.select([worker.stdout], [], [], 60)
+        assert ready, "the worker did not start within 60 s"
+        assert worker.stdout.readline().startswith("worker started"), worker.stderr.read()
+        time.sleep(0.3)  # into its first pass or its wait: either way it must stop cleanly
         worker.send_signal(stop_signal)
         out, err = worker.communicate(timeout=15)
     finally:

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         batch = batch or settings.PURCHASE_WORKER_BATCH
         stop = threading.Event()
         restore = self._install_signal_handlers(stop)
+        self.stdout.write(f"worker started (batch {batch}, interval {interval} s)")
         try:
             while not stop.is_set():
                 if not connection.in_atomic_block:  # drop a stale connection between passes
