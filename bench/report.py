@@ -1,0 +1,139 @@
+"""The results of bench/run.py: a markdown table with ratios to the baseline, JSON and a chart."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from load import Result
+
+LIST = "GET /api/products?limit=20"
+DETAIL = "GET /api/products/<id>"
+BASE_LIST = "baseline: GET /api/products?limit=20"
+BASE_DETAIL = "baseline: GET /api/products/<id>"
+ORDER = "POST /api/orders (3 items)"
+
+
+def _reference(scenario: str) -> str | None:
+    """Which baseline a scenario is compared with (None for the baselines themselves)."""
+    if scenario.startswith("baseline"):
+        return None
+    return BASE_DETAIL if scenario == DETAIL else BASE_LIST
+
+
+def _short(name: str) -> str:
+    return name.replace("baseline: ", "baseline ").replace("?limit=20", "")
+
+
+def targets(by_name: dict[str, Result]) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for the issue's targets that this run could measure."""
+    rows = []
+
+    def ratio_row(label, scenario, baseline, wanted):
+        if scenario in by_name and baseline in by_name and by_name[baseline].rps:
+            ratio = by_name[scenario].rps / by_name[baseline].rps
+            rows.append((label, f"{ratio:.0%} of {_short(baseline)}",
+                         "met" if ratio >= wanted else "MISSED"))
+
+    ratio_row("product list ≥ 60% of the baseline's throughput", LIST, BASE_LIST, 0.60)
+    ratio_row("product detail ≥ 70% of the baseline's throughput", DETAIL, BASE_DETAIL, 0.70)
+    ratio_row("product detail ≥ 70% of the baseline's throughput (list baseline)", DETAIL,
+              BASE_LIST, 0.70)
+    if ORDER in by_name and DETAIL in by_name and by_name[DETAIL].p50_ms:
+        factor = by_name[ORDER].p50_ms / by_name[DETAIL].p50_ms
+        rows.append(("order create p50 ≤ 3x product detail p50",
+                     f"{factor:.1f}x ({by_name[ORDER].p50_ms:.1f} ms vs "
+                     f"{by_name[DETAIL].p50_ms:.1f} ms)", "met" if factor <= 3 else "MISSED"))
+    return rows
+
+
+def markdown(results: list[Result], meta: dict) -> str:
+    by_name = {r.scenario: r for r in results}
+    lines = [
+        f"# Benchmark results, {meta['started_at']}",
+        "",
+        f"{meta['duration']} s per scenario after a {meta['warmup']} s warm-up, "
+        f"{meta['concurrency']} connections (wrk) unless the row says otherwise, every process "
+        f"under gunicorn `{meta['gunicorn']}` on PostgreSQL, DEBUG off, logs at WARNING. "
+        f"Machine: {meta['cpus']} cores shared with other work (load average "
+        f"{meta['load_before'][0]} before, {meta['load_after'][0]} after): compare ratios "
+        "within one run rather than absolute figures across runs.",
+        "",
+    ]
+    if meta.get("label"):
+        lines += [f"Label: {meta['label']}", ""]
+    lines += [
+        "| scenario | tool | conn. | requests | req/s | p50 ms | p99 ms | non-2xx "
+        "| req/s vs baseline | p50 vs baseline |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        reference = by_name.get(_reference(result.scenario) or "")
+        if reference and reference.rps and reference.p50_ms:
+            rps_ratio = f"{result.rps / reference.rps:.0%} of {_short(reference.scenario)}"
+            p50_ratio = f"{result.p50_ms / reference.p50_ms:.1f}x"
+        else:
+            rps_ratio = p50_ratio = "—"
+        lines.append(
+            f"| {result.scenario} | {result.tool} | {result.concurrency} | {result.requests} "
+            f"| {result.rps:.1f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.errors} "
+            f"| {rps_ratio} | {p50_ratio} |")
+    target_rows = targets(by_name)
+    if target_rows:
+        lines += ["", "| target (issue 6) | measured | verdict |", "|---|---|---|"]
+        lines += [f"| {label} | {measured} | {verdict} |"
+                  for label, measured, verdict in target_rows]
+    notes = list(meta["notes"]) + [f"{r.scenario}: {note}" for r in results for note in r.notes]
+    if notes:
+        lines += ["", "Notes:", ""] + [f"- {note}" for note in notes]
+    if meta.get("profiles"):
+        lines += ["", "Profiles (pyinstrument, in-process): "
+                  + ", ".join(f"`{p}`" for p in meta["profiles"])]
+    lines += ["", "Query counts per request: see `queries.md` (bench/queries.py).", ""]
+    return "\n".join(lines)
+
+
+def chart(results: list[Result], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [_short(r.scenario).replace(": ", ":\n").replace(" + ", " +\n") for r in results]
+    colors = ["#9e9e9e" if r.scenario.startswith("baseline") else "#1f77b4" for r in results]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.5))
+    bars = left.barh(names, [r.rps for r in results], color=colors)
+    left.bar_label(bars, fmt="%.0f", padding=3)
+    left.set_xlabel("requests per second (higher is better)")
+    left.invert_yaxis()
+    y = range(len(results))
+    right.barh([i - 0.2 for i in y], [r.p50_ms for r in results], height=0.4, label="p50")
+    right.barh([i + 0.2 for i in y], [r.p99_ms for r in results], height=0.4, label="p99")
+    right.set_yticks(list(y), names)
+    right.invert_yaxis()
+    right.set_xscale("log")
+    right.set_xlabel("latency, ms (log scale, lower is better)")
+    right.legend()
+    fig.suptitle("Services vs the bare-Django baseline (grey)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write(results: list[Result], meta: dict, folder: Path, started_at: datetime) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = markdown(results, meta)
+    stamped = folder / f"{started_at.strftime('%Y%m%dT%H%M%SZ')}.md"
+    latest = folder / "latest.md"
+    data = folder / "latest.json"
+    stamped.write_text(text)
+    latest.write_text(text)
+    data.write_text(json.dumps({"meta": meta, "results": [r.as_dict() for r in results]},
+                               indent=2) + "\n")
+    paths = [stamped, latest, data]
+    if results:
+        picture = folder / "latest.png"
+        chart(results, picture)
+        paths.append(picture)
+    return paths

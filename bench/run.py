@@ -1,0 +1,341 @@
+"""Throughput and latency of the services against a bare-Django baseline, on PostgreSQL.
+
+    .venv/bin/pip install -r bench/requirements.txt      # once (matplotlib, pyinstrument)
+    apt-get install -y wrk                                # once (else a Python load generator)
+    .venv/bin/python bench/run.py [--duration 20] [--concurrency 16] [--profile]
+
+Sets up `bench_<service>` databases (migrate, dev admin, demo data), starts every service that
+exists and the baseline (bench/baseline) under the same gunicorn settings on bench ports,
+measures each scenario for a fixed time, writes bench/results/<UTC timestamp>.md, latest.md,
+latest.json and latest.png, and stops every process it started, also on Ctrl-C or error.
+See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load
+import report
+import stack as bench_stack
+from stack import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    BASELINE,
+    CUSTOMER_EMAIL,
+    CUSTOMER_PASSWORD,
+    SERVICES,
+    Stack,
+    log,
+)
+
+RESULTS = bench_stack.BENCH / "results"
+DEMO_PRODUCTS = [f"10000000-0000-4000-8000-{n:012d}" for n in range(1, 21)]
+BENCH_STOCK = 1_000_000_000
+ADDRESS = {"street": "Avenida Paulista", "number": "1000", "district": "Bela Vista",
+           "city": "São Paulo", "state": "SP", "zip_code": "01310-100", "country": "BR"}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
+    parser.add_argument("--warmup", type=int, default=2, help="unrecorded seconds before each")
+    parser.add_argument("--concurrency", type=int, default=16, help="open connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--base-port", type=int, default=3100,
+                        help="baseline port; services on the next six (another free one if taken)")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="reuse the bench databases instead of recreating them")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the order create and product list paths (pyinstrument)")
+    parser.add_argument("--label", default="", help="a note written into the results")
+    return parser.parse_args(argv)
+
+
+# ---- setup -----------------------------------------------------------------------------------
+
+def set_up_service(service: str, env: dict[str, str], notes: list[str]) -> bool:
+    for command in ("migrate", "ensure_dev_admin", "seed_demo"):
+        if command == "seed_demo" and not bench_stack.has_command(service, "seed_demo"):
+            continue
+        args = ("migrate", "--noinput") if command == "migrate" else (command,)
+        done = bench_stack.manage(service, env, *args)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["?"]
+            notes.append(f"{service} skipped: `manage.py {command}` failed ({tail[0][:200]})")
+            return False
+    return True
+
+
+def start(stack: Stack, services: list[str]) -> list[str]:
+    """Start the baseline and the services; the names of those that answer /healthz."""
+    stack.start_baseline()
+    for service in services:
+        stack.start_service(service)
+    ready = []
+    for name in [BASELINE, *services]:
+        if stack.wait_ready(name):
+            ready.append(name)
+        else:
+            stack.notes.append(f"{name} did not start: {stack.log_tail(name, 3)[-300:]}")
+    return ready
+
+
+def login(stack: Stack, email: str, password: str) -> str | None:
+    response = requests.post(f"{stack.url('user_service')}/api/auth/login",
+                             json={"email": email, "password": password}, timeout=30)
+    if response.status_code != 200:
+        stack.notes.append(f"login of {email} answered {response.status_code}")
+        return None
+    return response.json()["access"]
+
+
+def raise_stock(stack: Stack, admin_token: str) -> None:
+    """Stock high enough that no order scenario runs out (PATCH as ADMIN)."""
+    for product_id in DEMO_PRODUCTS:
+        response = requests.patch(f"{stack.url('product_service')}/api/products/{product_id}",
+                                  json={"stock": BENCH_STOCK}, timeout=30,
+                                  headers={"Authorization": f"Bearer {admin_token}"})
+        if response.status_code != 200:
+            stack.notes.append(f"PATCH stock of {product_id} answered {response.status_code}")
+
+
+def compare_with_baseline(stack: Stack) -> None:
+    """The baseline must answer what product_service answers, else the comparison is unfair."""
+    path = "/api/products?limit=20"
+    service = requests.get(f"{stack.url('product_service')}{path}", timeout=30).json()
+    baseline = requests.get(f"{stack.url(BASELINE)}{path}", timeout=30).json()
+    if service == baseline:
+        stack.notes.append("baseline answer checked: identical JSON to product_service's "
+                           f"`GET {path}` ({len(service['results'])} products)")
+    else:
+        stack.notes.append("WARNING: the baseline's answer differs from product_service's")
+
+
+# ---- scenarios -------------------------------------------------------------------------------
+
+def measure(args, name: str, run) -> load.Result:
+    """A warm-up of `args.warmup` seconds (not recorded), then the recorded run."""
+    if args.warmup:
+        run(args.warmup)
+    log(f"  {name} ({args.duration} s)")
+    result = run(args.duration)
+    log(f"    {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+        f"{result.errors} errors")
+    return result
+
+
+def get_scenario(args, stack: Stack, name: str, target: str, path: str) -> load.Result:
+    url = f"{stack.url(target)}{path}"
+    return measure(args, name, lambda seconds: load.run_get(
+        name, url, duration=seconds, concurrency=args.concurrency))
+
+
+def _order_body(count: int) -> dict:
+    return {"items": [{"product_id": product_id, "quantity": 1}
+                      for product_id in random.sample(DEMO_PRODUCTS, count)]}
+
+
+def order_create_scenario(args, stack: Stack, token: str) -> load.Result | str:
+    url = f"{stack.url('order_service')}/api/orders"
+    headers = {"Authorization": f"Bearer {token}"}
+    smoke = requests.post(url, json=_order_body(3), headers=headers, timeout=30)
+    if smoke.status_code != 201:
+        return f"`POST /api/orders` answered {smoke.status_code}: {smoke.text[:200]}"
+    name = "POST /api/orders (3 items)"
+    if load.wrk_available():
+        def run(seconds):
+            return load.run_wrk(name, url, script="order_create.lua", duration=seconds,
+                                concurrency=args.concurrency, env={"WRK_TOKEN": token})
+    else:
+        def run(seconds):
+            return load.run_threads(name, lambda session: [session.post(
+                url, json=_order_body(3), headers=headers, timeout=30)],
+                duration=seconds, concurrency=args.concurrency)
+    return measure(args, name, run)
+
+
+def purchase_scenario(args, stack: Stack, token: str) -> list[load.Result] | str:
+    orders = f"{stack.url('order_service')}/api/orders"
+    purchases = f"{stack.url('store_service')}/api/purchases"
+    headers = {"Authorization": f"Bearer {token}"}
+    purchase_latencies: list[tuple[float, float]] = []  # (finished at, ms)
+
+    def chain(session: requests.Session) -> list[requests.Response]:
+        order = session.post(orders, json=_order_body(3), headers=headers, timeout=30)
+        if order.status_code != 201:
+            return [order]
+        began = time.perf_counter()
+        purchase = session.post(purchases, headers=headers, timeout=30,
+                                json={"order_id": order.json()["id"], "address": ADDRESS})
+        ended = time.perf_counter()
+        purchase_latencies.append((ended, (ended - began) * 1000))
+        return [order, purchase]
+
+    with requests.Session() as session:
+        smoke = chain(session)
+    if [r.status_code for r in smoke] != [201, 201]:
+        last = smoke[-1]
+        return (f"the purchase chain answered {[r.status_code for r in smoke]}: "
+                f"{last.text[:200]}")
+    # Purchases are the heaviest path (five partner calls): half the connections keep
+    # gunicorn's queues from timing out on 2 cores.
+    concurrency = max(1, args.concurrency // 2)
+    name = "purchase: POST /api/orders + POST /api/purchases"
+    if args.warmup:
+        load.run_threads(name, chain, duration=args.warmup, concurrency=concurrency)
+    purchase_latencies.clear()
+    log(f"  {name} ({args.duration} s)")
+    deadline = time.perf_counter() + args.duration
+    result = load.run_threads(name, chain, duration=args.duration, concurrency=concurrency)
+    alone_ms = sorted(ms for ended, ms in purchase_latencies if ended <= deadline)
+    log(f"    {result.rps:.1f} chains/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+        f"{result.errors} errors")
+    alone = load.Result(
+        scenario="POST /api/purchases (within the chain)", tool="python threads",
+        duration_s=result.duration_s, requests=len(alone_ms), errors=0,
+        p50_ms=load.percentile(alone_ms, 50), p99_ms=load.percentile(alone_ms, 99),
+        concurrency=concurrency,
+        notes=["latency of the purchase call alone, measured inside the chain above"])
+    return [result, alone]
+
+
+def _token_user_id(token: str) -> str:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["user_id"]
+
+
+def run_profiles(stack: Stack, user_token: str, ready: list[str]) -> list[str]:
+    """Profile each hot path in-process (pyinstrument) in a subprocess with its settings."""
+    written = []
+    # The order scenarios left dead row versions behind in the products table: clean them so
+    # the read profiles see what the read benchmarks saw.
+    import psycopg
+
+    with psycopg.connect(f"{bench_stack.POSTGRES_URL}/{bench_stack.DB_PREFIX}product_service",
+                         autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE products_product")
+    jobs = [("product_service", "product_list", {}),
+            ("product_service", "product_detail", {})]
+    if "order_service" in ready:
+        jobs.append(("order_service", "order_create", {"BENCH_USER_TOKEN": user_token}))
+        jobs.append(("product_service", "reservation_create", {}))
+        jobs.append(("user_service", "user_get", {"BENCH_USER_ID": _token_user_id(user_token)}))
+    if {"store_service", "order_service", "supplier_service", "carrier_service"} <= set(ready):
+        jobs.append(("store_service", "purchase_create", {"BENCH_USER_TOKEN": user_token,
+                                                          "BENCH_ORDER_URL":
+                                                              stack.url("order_service")}))
+    for service, scenario, extra in jobs:
+        env = dict(stack.env, DJANGO_SETTINGS_MODULE="config.settings", **extra)
+        done = subprocess.run(
+            [str(bench_stack.PYTHON), str(bench_stack.BENCH / "profile_path.py"), scenario],
+            cwd=bench_stack.ROOT / service, env=env, capture_output=True, text=True,
+            timeout=600)
+        if done.returncode != 0:
+            stack.notes.append(f"profile {scenario} failed: {done.stderr.strip()[-300:]}")
+            continue
+        written.append(done.stdout.strip())
+        log(f"  profile: {done.stdout.strip()}")
+    return written
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
+    ports = bench_stack.pick_ports(args.base_port)
+    env = bench_stack.base_env(ports)
+    stack = Stack(ports=ports, env=env, workers=args.workers, threads=args.threads)
+    started_at = datetime.now(UTC)
+    load_before = os.getloadavg()
+    results: list[load.Result] = []
+    try:
+        present = [s for s in SERVICES if bench_stack.service_exists(s)]
+        stack.notes += [f"{s} skipped: not in the tree yet" for s in SERVICES if s not in present]
+        log(f"setting up bench databases for {', '.join(present)}")
+        bench_stack.ensure_databases(present, fresh=not args.keep_db)
+        services = [s for s in present if set_up_service(s, env, stack.notes)]
+        log(f"starting gunicorn (--workers {args.workers} --threads {args.threads}) on "
+            + ", ".join(f"{n}:{p}" for n, p in ports.items()))
+        ready = start(stack, services)
+        if not {"user_service", "product_service", BASELINE} <= set(ready):
+            raise SystemExit("user_service, product_service and the baseline must start:\n"
+                             + "\n".join(stack.notes))
+        user_token = login(stack, CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        admin_token = login(stack, ADMIN_EMAIL, ADMIN_PASSWORD)
+        if admin_token:
+            raise_stock(stack, admin_token)
+        compare_with_baseline(stack)
+
+        log("measuring")
+        detail = f"/api/products/{DEMO_PRODUCTS[0]}"
+        results.append(get_scenario(args, stack, "baseline: GET /api/products?limit=20",
+                                    BASELINE, "/api/products?limit=20"))
+        results.append(get_scenario(args, stack, "GET /api/products?limit=20",
+                                    "product_service", "/api/products?limit=20"))
+        results.append(get_scenario(args, stack, "baseline: GET /api/products/<id>",
+                                    BASELINE, detail))
+        results.append(get_scenario(args, stack, "GET /api/products/<id>",
+                                    "product_service", detail))
+        if "order_service" not in ready or user_token is None:
+            stack.notes.append("order create not measured: order_service is not running")
+        else:
+            outcome = order_create_scenario(args, stack, user_token)
+            if isinstance(outcome, str):
+                stack.notes.append(f"order create not measured: {outcome}")
+            else:
+                results.append(outcome)
+        missing = [s for s in ("order_service", "store_service", "supplier_service",
+                               "carrier_service") if s not in ready]
+        if missing or user_token is None:
+            stack.notes.append(f"purchase not measured: {', '.join(missing)} not running")
+        else:
+            outcome = purchase_scenario(args, stack, user_token)
+            if isinstance(outcome, str):
+                stack.notes.append(f"purchase not measured: {outcome}")
+            else:
+                results.extend(outcome)
+        profiles = run_profiles(stack, user_token, ready) if args.profile else []
+    except KeyboardInterrupt:
+        log("interrupted: stopping every process started")
+        return 130
+    finally:
+        stack.stop()
+    meta = {
+        "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "duration": args.duration, "warmup": args.warmup, "concurrency": args.concurrency,
+        "gunicorn": f"--workers {args.workers} --threads {args.threads}",
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(), "label": args.label, "notes": stack.notes,
+        "profiles": profiles,
+    }
+    paths = report.write(results, meta, RESULTS, started_at)
+    log("written: " + ", ".join(str(p.relative_to(bench_stack.ROOT)) for p in paths))
+    print((RESULTS / "latest.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

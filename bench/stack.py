@@ -1,0 +1,205 @@
+"""The benchmark stack: its environment, its databases, and the gunicorn processes it runs.
+
+Everything here is bench-only: databases are named `bench_<service>` (DATABASE_NAME_PREFIX),
+ports are the bench's own (3100-3106 by default, another free one if taken) and every process
+started is put in its own process group so that `Stack.stop()` ends it and its workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+RUN_DIR = BENCH / ".run"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+# Start order: the callees before their callers.
+SERVICES = ("user_service", "product_service", "order_service",
+            "supplier_service", "carrier_service", "store_service")
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+DB_PREFIX = "bench_"
+ADMIN_EMAIL = "bench-admin@example.com"
+ADMIN_PASSWORD = "bench-admin-password"
+CUSTOMER_EMAIL = "customer@example.com"
+CUSTOMER_PASSWORD = "customer-password"
+BASELINE = "baseline"
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pick_ports(base_port: int) -> dict[str, int]:
+    """The baseline on base_port, the services on base_port+1.. (a free ephemeral port if taken)."""
+    names = (BASELINE, "user_service", "product_service", "order_service", "store_service",
+             "supplier_service", "carrier_service")
+    ports = {}
+    for offset, name in enumerate(names):
+        wanted = base_port + offset
+        ports[name] = wanted if port_is_free(wanted) else free_port()
+    return ports
+
+
+def service_exists(service: str) -> bool:
+    """A service is there once its project is: manage.py, settings and the WSGI module."""
+    folder = ROOT / service
+    return all((folder / part).is_file()
+               for part in ("manage.py", "config/settings.py", "config/wsgi.py", "config/urls.py"))
+
+
+def has_command(service: str, command: str) -> bool:
+    return any((ROOT / service).glob(f"*/management/commands/{command}.py"))
+
+
+def base_env(ports: dict[str, int]) -> dict[str, str]:
+    """The environment of every bench process: production-like settings, bench databases."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.endswith("_SERVICE_URL") and key not in ("DATABASE_URL",)}
+    env.update({
+        "DJANGO_ENV_FILE": "",  # never read the developer's .env
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+        "JWT_SIGNING_KEY": "bench-jwt-signing-key-not-for-production-0123456789",
+        "JWT_ACCESS_TOKEN_MINUTES": "240",
+        "LOGIN_THROTTLE_RATE": "10000/min",
+        "POSTGRES_URL": POSTGRES_URL,
+        "DATABASE_NAME_PREFIX": DB_PREFIX,
+        "LOG_LEVEL": "WARNING",
+        "DEV_ADMIN_EMAIL": ADMIN_EMAIL,
+        "DEV_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    env.pop("REDIS_URL", None)  # in-process breakers and throttles, the same for every service
+    for service in SERVICES:
+        env[f"{service.upper()}_URL"] = f"http://127.0.0.1:{ports[service]}"
+    return env
+
+
+def ensure_databases(names: list[str], *, fresh: bool) -> None:
+    """Create `bench_<service>` databases; with `fresh`, drop them first."""
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as conn:
+        existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+        for name in names:
+            database = f"{DB_PREFIX}{name}"
+            if fresh and database in existing:
+                conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+                existing.discard(database)
+            if database not in existing:
+                conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def manage(service: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT / service, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@dataclass
+class Process:
+    name: str
+    port: int
+    popen: subprocess.Popen
+    log: Path
+
+
+@dataclass
+class Stack:
+    """The processes this run started; `stop()` ends every one of them (and their workers)."""
+
+    ports: dict[str, int]
+    env: dict[str, str]
+    workers: int = 2
+    threads: int = 1
+    processes: dict[str, Process] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def gunicorn(self, name: str, chdir: Path, app: str, env: dict[str, str]) -> Process:
+        RUN_DIR.mkdir(parents=True, exist_ok=True)
+        log = RUN_DIR / f"{name}.log"
+        command = [str(GUNICORN), app, "--chdir", str(chdir),
+                   "--bind", f"127.0.0.1:{self.ports[name]}",
+                   "--workers", str(self.workers), "--threads", str(self.threads),
+                   "--worker-class", "gthread" if self.threads > 1 else "sync",
+                   "--log-level", "warning", "--graceful-timeout", "5", "--timeout", "60"]
+        with log.open("w") as out:
+            popen = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        process = self.processes[name] = Process(name, self.ports[name], popen, log)
+        return process
+
+    def start_service(self, service: str) -> Process:
+        return self.gunicorn(service, ROOT / service, "config.wsgi:application", self.env)
+
+    def start_baseline(self) -> Process:
+        env = dict(self.env, DJANGO_SETTINGS_MODULE="baseline_project.settings")
+        return self.gunicorn(BASELINE, BENCH / "baseline", "baseline_project.wsgi:application",
+                             env)
+
+    def wait_ready(self, name: str, path: str = "/healthz", timeout: float = 60) -> bool:
+        process = self.processes[name]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.popen.poll() is not None:
+                return False
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{self.url(name)}{path}", timeout=2).status_code == 200:
+                    return True
+            time.sleep(0.3)
+        return False
+
+    def log_tail(self, name: str, lines: int = 15) -> str:
+        process = self.processes.get(name)
+        if process is None or not process.log.exists():
+            return ""
+        return "\n".join(process.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM every process group started, then SIGKILL whatever is left after 10 s."""
+        for process in self.processes.values():
+            if process.popen.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.popen.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in self.processes.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for process in self.processes.values():
+            # The group too: a worker may outlive its master.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.popen.pid, signal.SIGKILL)
+            if process.popen.poll() is None:
+                process.popen.wait(timeout=5)
+        self.processes.clear()
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
