@@ -46,6 +46,26 @@ class OrderOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class OrderPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    results = OrderOutputSerializer(many=True)
+
+
+class PageQuerySerializer(serializers.Serializer):
+    """`?limit=&offset=`, for the OpenAPI document."""
+
+    limit = serializers.IntegerField(required=False, min_value=0,
+                                     help_text="Default 20, capped at 100.")
+    offset = serializers.IntegerField(required=False, min_value=0)
+
+
+class OrderListQuerySerializer(PageQuerySerializer):
+    user_id = serializers.UUIDField(required=False,
+                                    help_text="Only this user's orders (ADMIN; a USER: oneself).")
+
+
 def _paginated(view, request, orders):
     paginator = LimitOffsetPagination()
     page = paginator.paginate_queryset(orders, request, view=view)
@@ -107,12 +127,8 @@ class OrderListCreateApi(APIView):
         # A replay answers exactly like the first create did.
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("user_id", uuid.UUID,
-                                     description="ADMIN: only this user's orders."),
-                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses={200: OrderOutputSerializer(many=True), **_errors(400, 401, 403)},
-    )
+    @extend_schema(parameters=[OrderListQuerySerializer],
+                   responses={200: OrderPageSerializer, **_errors(400, 401, 403)})
     def get(self, request):
         user_id = _user_id_param(request)
         if is_admin(request.user):
@@ -138,8 +154,8 @@ class OrderDetailApi(APIView):
 class OrderUserListApi(APIView):
     """`GET /api/orders/user/<user_id>`: that user's orders, for the user and ADMINs."""
 
-    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-                   responses={200: OrderOutputSerializer(many=True), **_errors(400, 401, 403)})
+    @extend_schema(parameters=[PageQuerySerializer],
+                   responses={200: OrderPageSerializer, **_errors(400, 401, 403)})
     def get(self, request, user_id):
         if user_id != request.user.id and not is_admin(request.user):
             raise PermissionDenied("You may only list your own orders.")

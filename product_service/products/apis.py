@@ -3,7 +3,7 @@
 import uuid
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -20,6 +20,10 @@ MAX_IDS = 100
 MAX_PRICE = Decimal("99999999.99")
 MAX_STOCK = 2_147_483_647
 MAX_RESERVATION_ITEMS = 100
+MAX_REFERENCE_LENGTH = 100
+UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# Positive, at most 8 digits before the point and 2 after: what the price rules accept.
+PRICE_PATTERN = r"^(?:[1-9]\d{0,7}(?:\.\d{1,2})?|0?\.(?:0[1-9]|[1-9]\d?))$"
 
 
 def _errors(*codes):
@@ -37,11 +41,37 @@ class ProductOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class ProductPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    results = ProductOutputSerializer(many=True)
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": PRICE_PATTERN,
+                      "example": "19.99"})
+class PriceField(serializers.DecimalField):
+    """A price: documented as the positive two-place decimal string it must be."""
+
+
+class ProductListQuerySerializer(serializers.Serializer):
+    """The query parameters of `GET /api/products`, for the OpenAPI document."""
+
+    search = serializers.CharField(required=False, allow_blank=True,
+                                   help_text="Case-insensitive match on the name.")
+    ids = serializers.RegexField(rf"^{UUID_PATTERN}(?:,{UUID_PATTERN}){{0,{MAX_IDS - 1}}}$",
+                                 required=False,
+                                 help_text=f"Comma-separated product ids (at most {MAX_IDS}).")
+    limit = serializers.IntegerField(required=False, min_value=0,
+                                     help_text="Default 20, capped at 100.")
+    offset = serializers.IntegerField(required=False, min_value=0)
+
+
 class ProductInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(allow_blank=True, required=False, default="")
-    price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS,
-                                     decimal_places=PRICE_DECIMAL_PLACES, max_value=MAX_PRICE)
+    price = PriceField(max_digits=PRICE_MAX_DIGITS, decimal_places=PRICE_DECIMAL_PLACES,
+                       max_value=MAX_PRICE)
     stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
 
     def validate_price(self, value):
@@ -75,18 +105,15 @@ class ProductListCreateApi(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated(), IsAdmin()]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("search", str, description="Case-insensitive match on the name."),
-            OpenApiParameter("ids", str, description=f"Comma-separated product ids (≤ {MAX_IDS})."),
-            OpenApiParameter("limit", int), OpenApiParameter("offset", int),
-        ],
-        responses={200: ProductOutputSerializer(many=True), **_errors(400, 401)},
-    )
+    @extend_schema(parameters=[ProductListQuerySerializer],
+                   responses={200: ProductPageSerializer, **_errors(400, 401)})
     def get(self, request):
         raw_ids = request.query_params.get("ids")
         ids = _parse_ids(raw_ids) if raw_ids is not None else None
-        products = selectors.product_list(search=request.query_params.get("search"), ids=ids)
+        search = request.query_params.get("search")
+        if search and "\x00" in search:
+            raise ValidationError({"search": ["Null characters are not allowed."]})
+        products = selectors.product_list(search=search, ids=ids)
         if ids is None:
             paginator = LimitOffsetPagination()
             page = paginator.paginate_queryset(products, request, view=self)
@@ -141,6 +168,7 @@ class ProductDetailApi(APIView):
 
 
 class ReservationOutputSerializer(serializers.Serializer):
+    @extend_schema_serializer(component_name="ReservationLine")
     class LineSerializer(serializers.Serializer):
         product_id = serializers.UUIDField()
         quantity = serializers.IntegerField()
@@ -149,7 +177,7 @@ class ReservationOutputSerializer(serializers.Serializer):
     items = LineSerializer(source="lines", many=True)
     status = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    released_at = serializers.DateTimeField()
+    released_at = serializers.DateTimeField(allow_null=True)
 
     def get_status(self, reservation) -> str:
         return "released" if reservation.is_released else "reserved"
@@ -160,12 +188,14 @@ class ReservationCreateApi(APIView):
 
     permission_classes = [IsAuthenticated, IsService]
 
+    @extend_schema_serializer(component_name="ReservationCreate")
     class InputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="ReservationCreateItem")
         class ItemSerializer(serializers.Serializer):
             product_id = serializers.UUIDField()
             quantity = serializers.IntegerField(min_value=1, max_value=MAX_STOCK)
 
-        reference = serializers.CharField(max_length=100)
+        reference = serializers.CharField(max_length=MAX_REFERENCE_LENGTH)
         items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_RESERVATION_ITEMS)
 
     @extend_schema(request=InputSerializer,
@@ -186,5 +216,7 @@ class ReservationReleaseApi(APIView):
 
     @extend_schema(responses={204: None, **_errors(401, 403, 404)})
     def delete(self, request, reference):
+        if len(reference) > MAX_REFERENCE_LENGTH or "\x00" in reference:
+            raise NotFound("Reservation not found.")
         services.reservation_release(reference=reference)
         return Response(status=status.HTTP_204_NO_CONTENT)

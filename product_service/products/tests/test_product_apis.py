@@ -350,3 +350,10 @@ def test_product_delete_unknown_is_404(api_client, admin_headers):
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_product_list_rejects_a_null_character_in_search(api_client):
+    response = api_client.get("/api/products", {"search": "lamp\x00"})
+
+    assert response.status_code == 400
+    assert "search" in response.json()["error"]["details"]

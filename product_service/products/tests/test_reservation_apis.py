@@ -202,3 +202,12 @@ def test_reservation_release_needs_a_token(api_client):
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("reference", ["x" * 101, "bad%00ref"])
+def test_reservation_release_of_an_impossible_reference_is_404(api_client, service_headers,
+                                                               reference):
+    response = api_client.delete(f"{RESERVE}/{reference}", **service_headers)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
