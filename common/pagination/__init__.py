@@ -3,8 +3,9 @@
 from common.pagination.limit_offset import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    MAX_OFFSET,
     LimitOffsetPagination,
     parse_page_params,
 )
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "LimitOffsetPagination", "parse_page_params"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET", "LimitOffsetPagination", "parse_page_params"]

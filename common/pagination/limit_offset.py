@@ -6,9 +6,10 @@ from rest_framework.response import Response
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000_000  # far past any list, and within every database's integer range
 
 
-def _non_negative_int(params, name: str, default: int) -> int:
+def _non_negative_int(params, name: str, default: int, maximum: int | None = None) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
@@ -18,13 +19,15 @@ def _non_negative_int(params, name: str, default: int) -> int:
         raise ValidationError({name: ["A non-negative integer is required."]}) from None
     if value < 0:
         raise ValidationError({name: ["A non-negative integer is required."]})
+    if maximum is not None and value > maximum:
+        raise ValidationError({name: [f"Ensure this value is less than or equal to {maximum}."]})
     return value
 
 
 def parse_page_params(params) -> tuple[int, int]:
     """Validated (limit, offset) from query parameters; limit capped at MAX_LIMIT."""
     limit = min(_non_negative_int(params, "limit", DEFAULT_LIMIT), MAX_LIMIT)
-    offset = _non_negative_int(params, "offset", 0)
+    offset = _non_negative_int(params, "offset", 0, MAX_OFFSET)
     return limit, offset
 
 

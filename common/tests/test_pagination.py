@@ -27,7 +27,8 @@ def test_offset_past_the_end_is_an_empty_page(client):
 
 
 @pytest.mark.parametrize("query", ["limit=-1", "offset=-3", "limit=abc", "offset=1.5",
-                                   "limit=2e3"])
+                                   "limit=2e3", "offset=10108368948268214192701440",
+                                   "offset=1000000001"])
 def test_bad_values_are_400(client, query):
     response = client.get(f"/api/echo?{query}")
     assert response.status_code == 400
@@ -47,6 +48,10 @@ def test_any_page_is_the_right_slice(count, limit, offset):
     items = list(range(count))
     page = items[parsed_offset:parsed_offset + parsed_limit]
     assert len(page) == max(0, min(parsed_limit, count - offset))
+
+
+def test_a_huge_limit_is_capped_not_refused(client):
+    assert client.get("/api/echo?limit=10108368948268214192701440").json()["limit"] == 100
 
 
 def test_missing_params_use_defaults():
