@@ -108,14 +108,17 @@ def _supports_error_log_flag(nginx: str) -> bool:
     return bool(match) and tuple(int(part) for part in match.groups()) >= (1, 19, 5)
 
 
+def nginx_command(nginx: str, run_dir: Path, config: Path) -> list[str]:
+    """The nginx command line for a config under run_dir (append `-t` to only test it)."""
+    error_log = ["-e", "stderr"] if _supports_error_log_flag(nginx) else []
+    return [nginx, *error_log, "-p", str(run_dir), "-c", str(config)]
+
+
 def gateway_spec(nginx: str, values: Mapping[str, str], run_dir: Path = RUN_DIR) -> ChildSpec:
     config = write_gateway_config(values, run_dir)
-    argv = [nginx, "-p", str(run_dir), "-c", str(config)]
-    if _supports_error_log_flag(nginx):
-        argv[1:1] = ["-e", "stderr"]
     return ChildSpec(
         name="gateway",
-        argv=argv,
+        argv=nginx_command(nginx, run_dir, config),
         cwd=run_dir,
         ready_url=f"http://127.0.0.1:{values['GATEWAY_PORT']}/healthz",
     )

@@ -16,7 +16,7 @@ class LaunchOptions:
     grace: float
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
@@ -30,11 +30,11 @@ def parse_options(args: list[str]) -> LaunchOptions:
     )
     parser.add_argument("--no-gateway", action="store_true",
                         help="do not start the nginx gateway on GATEWAY_PORT (8080)")
-    parser.add_argument("--workers", type=_positive_int,
-                        default=int(os.environ.get("GUNICORN_WORKERS", "2")),
+    parser.add_argument("--workers", type=positive_int,
+                        default=os.environ.get("GUNICORN_WORKERS", "2"),
                         help="gunicorn workers per service (env GUNICORN_WORKERS, default 2)")
-    parser.add_argument("--timeout", type=_positive_int,
-                        default=int(os.environ.get("GUNICORN_TIMEOUT", "30")),
+    parser.add_argument("--timeout", type=positive_int,
+                        default=os.environ.get("GUNICORN_TIMEOUT", "30"),
                         help="gunicorn worker timeout, seconds (env GUNICORN_TIMEOUT, default 30)")
     parser.add_argument("--ready-timeout", type=float, default=90.0,
                         help="seconds to wait for every /readyz (default 90)")

@@ -37,5 +37,8 @@ class LogStream:
 
     def write(self, text: str) -> None:
         with self.lock:
-            self.stream.write(text + "\n")
-            self.stream.flush()
+            try:
+                self.stream.write(text + "\n")
+                self.stream.flush()
+            except (BrokenPipeError, ValueError):  # the reader went away (`up | head`)
+                pass
