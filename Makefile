@@ -1,7 +1,8 @@
 # Short names for the commands of README.md and docs/. The real work is in manage_all.py
 # (local runs and tests) and compose/ (containers); these targets only call them.
 #   make run | make test          every service locally (ONLY=user_service,order_service)
-#   make compose-up               the container stack (PROFILES=tools adds pgAdmin)
+#   make compose-up               the container stack (PROFILES="tools observability" adds
+#                                 pgAdmin; Prometheus, Grafana and Jaeger)
 #   make compose-logs SERVICE=order-service
 #   make compose-down             stop it (ARGS=-v also deletes the database volumes)
 

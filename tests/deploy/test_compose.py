@@ -211,12 +211,25 @@ def test_the_gateway_gets_every_variable_its_template_uses_and_only_those_are_re
     assert rendered == used
 
 
-def test_pgadmin_is_only_in_the_tools_profile(compose):
-    pgadmin = compose["services"]["pgadmin"]
+def test_only_the_optional_tools_sit_behind_profiles(compose):
+    profiles = {name: svc.get("profiles") for name, svc in compose["services"].items()
+                if svc.get("profiles")}
 
-    assert pgadmin["profiles"] == ["tools"]
-    assert all("profiles" not in svc for name, svc in compose["services"].items()
-               if name != "pgadmin")
+    assert profiles == {"pgadmin": ["tools"], "prometheus": ["observability"],
+                        "grafana": ["observability"], "jaeger": ["observability"]}
+
+
+def test_the_observability_profile_mounts_the_repository_configuration(compose):
+    mounts = [volume.split(":")[0] for name in ("prometheus", "grafana")
+              for volume in compose["services"][name]["volumes"] if volume.startswith("..")]
+
+    assert mounts
+    for mount in mounts:
+        assert (COMPOSE_DIR / mount).resolve().exists(), mount
+    for svc in django_containers(compose).values():
+        env = environment_of(svc)
+        assert env["OTEL_TRACES_EXPORTER"] == "none"  # tracing is opt-in
+        assert urlsplit(env["OTEL_EXPORTER_OTLP_ENDPOINT"]).hostname in compose["services"]
 
 
 def test_the_dockerfile_builds_one_slim_non_root_image_per_service():
