@@ -20,6 +20,7 @@ from launcher.summary import ready_table
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = ("store_service", "process_purchases")
 POLL_SECONDS = 0.2
+EARLY_EXIT_SECONDS = 30  # a child dying this soon is most likely unmigrated databases
 
 
 def service_spec(name: str, options: LaunchOptions) -> ChildSpec:
@@ -78,6 +79,9 @@ def _supervise(supervisor: Supervisor, watch: ReadinessWatch, options: LaunchOpt
         if dead is not None:
             log.say(f"{dead.name} exited unexpectedly (exit code {dead.exit_code()}): "
                     "stopping everything")
+            if time.monotonic() - started < EARLY_EXIT_SECONDS:
+                log.say("its last lines are above; if the databases are not set up yet, run "
+                        "`python3 manage_all.py setup` first (or `run`, which does both)")
             return 1
         if not watch.done:
             watch.poll()
