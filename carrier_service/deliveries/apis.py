@@ -1,6 +1,5 @@
 """HTTP API of carrier_service (SERVICE tokens only): schedule and look up deliveries."""
 
-import re
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -8,59 +7,17 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.addresses import AddressSerializer
 from common.auth import IsService
 from common.openapi import ERROR_RESPONSES
 from deliveries import selectors, services
-from deliveries.regions import BRAZILIAN_STATES
 
 MAX_ITEMS = 100
 MAX_QUANTITY = 100_000
-CEP = re.compile(r"^(\d{5})-?(\d{3})$")
-BRAZIL_NAMES = {"BR", "BRA", "BRAZIL", "BRASIL"}
 
 
 def _errors(*codes):
     return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-class AddressSerializer(serializers.Serializer):
-    """A Brazilian address; state, zip code and country come out normalised."""
-
-    street = serializers.CharField(max_length=200)
-    number = serializers.CharField(max_length=20)
-    complement = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                       allow_null=True, default="")
-    district = serializers.CharField(max_length=120, required=False, allow_blank=True,
-                                     allow_null=True, default="")
-    city = serializers.CharField(max_length=120)
-    state = serializers.CharField(max_length=2, min_length=2)
-    zip_code = serializers.CharField(max_length=9)
-    country = serializers.CharField(max_length=20, required=False, allow_blank=True,
-                                    allow_null=True, default="BR")
-
-    def validate_complement(self, value: str | None) -> str:
-        return value or ""
-
-    def validate_district(self, value: str | None) -> str:
-        return value or ""
-
-    def validate_state(self, value: str) -> str:
-        if value.upper() not in BRAZILIAN_STATES:
-            raise serializers.ValidationError(
-                "Must be the two-letter code of one of the 27 Brazilian states.")
-        return value.upper()
-
-    def validate_zip_code(self, value: str) -> str:
-        match = CEP.match(value)
-        if match is None:
-            raise serializers.ValidationError(
-                "Must be a Brazilian CEP: 8 digits, e.g. 01310-100 or 01310100.")
-        return f"{match[1]}-{match[2]}"
-
-    def validate_country(self, value: str | None) -> str:
-        if value and value.upper() not in BRAZIL_NAMES:
-            raise serializers.ValidationError("The carrier only delivers within Brazil (BR).")
-        return "BR"
 
 
 class LocationSerializer(serializers.Serializer):

@@ -10,7 +10,6 @@ REGION_OF_STATE: dict[str, str] = {
     **dict.fromkeys(("PR", "RS", "SC"), SOUTH),
 }
 
-BRAZILIAN_STATES = frozenset(REGION_OF_STATE)
 
 # Regions that share a border; any other pair of regions is "distant".
 NEIGHBOURING_REGIONS: frozenset[frozenset[str]] = frozenset(frozenset(pair) for pair in (

@@ -7,6 +7,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.addresses import AddressSerializer
 from common.auth import Role, is_admin
 from common.openapi import ERROR_RESPONSES
 from common.pagination import LimitOffsetPagination
@@ -20,29 +21,6 @@ class IsCustomer(BasePermission):
 
     def has_permission(self, request, view):
         return getattr(request.user, "role", None) in (Role.USER, Role.ADMIN)
-
-
-class AddressSerializer(serializers.Serializer):
-    street = serializers.CharField(max_length=200)
-    number = serializers.CharField(max_length=20)
-    complement = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                       allow_null=True)
-    district = serializers.CharField(max_length=100, required=False, allow_blank=True,
-                                     allow_null=True)
-    city = serializers.CharField(max_length=100)
-    state = serializers.RegexField(r"^\s*[A-Za-z]{2}\s*$", error_messages={
-        "invalid": "Use the two-letter region code, e.g. SP."})
-    zip_code = serializers.RegexField(r"^[0-9A-Za-z][0-9A-Za-z -]{1,18}[0-9A-Za-z]$",
-                                      max_length=20, error_messages={
-                                          "invalid": "Enter a valid postal code."})
-    country = serializers.RegexField(r"^\s*[A-Za-z]{2}\s*$", required=False, error_messages={
-        "invalid": "Use the two-letter country code, e.g. BR."})
-
-    def validate_state(self, value):
-        return value.strip().upper()
-
-    def validate_country(self, value):
-        return value.strip().upper()
 
 
 class HistorySerializer(serializers.Serializer):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from common.addresses import BRAZILIAN_STATES
 from deliveries.models import Delivery
-from deliveries.regions import BRAZILIAN_STATES
 from deliveries.tests.factories import DeliveryFactory, address
 
 pytestmark = pytest.mark.django_db

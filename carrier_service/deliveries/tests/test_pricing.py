@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.addresses import BRAZILIAN_STATES
 from deliveries.pricing import RATE_TABLE, delivery_quote
-from deliveries.regions import BRAZILIAN_STATES, REGION_OF_STATE, distance_band
+from deliveries.regions import REGION_OF_STATE, distance_band
 
 STATES = sorted(BRAZILIAN_STATES)
 

@@ -42,7 +42,9 @@ def test_create_with_a_service_token_is_403(api_client, partners, address):
     ({"zip_code": ""}, "zip_code"),
     ({"zip_code": None}, "zip_code"),
     ({"street": ""}, "street"),
-    ({"country": "Brazil"}, "country"),
+    ({"country": "PT"}, "country"),
+    ({"state": "ZZ"}, "state"),
+    ({"zip_code": "12345"}, "zip_code"),
 ])
 def test_create_validates_the_address(api_client, partners, user_id, address, change, field):
     order = partners.add_order(user_id=user_id)

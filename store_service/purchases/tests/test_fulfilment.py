@@ -146,10 +146,10 @@ def test_unknown_region_at_the_supplier_fails_the_purchase(api_client, partners,
     order = partners.add_order(user_id=user_id)
 
     response = _create(api_client, user_id=user_id, order=order,
-                       address={**address, "state": "ZZ"})
+                       address={**address, "state": "AC"})
 
     assert response.json()["state"] == "FAILED"
-    assert "No provider serves ZZ" in response.json()["failure_reason"]
+    assert "No provider serves AC" in response.json()["failure_reason"]
     assert partners.supplier_posts == []
 
 

@@ -154,16 +154,13 @@ def test_the_real_suppliers_stock_refusal_fails_the_purchase(api_client, wired):
     assert wired.status_puts == [(order["id"], "cancelled")]
 
 
-def test_the_real_carriers_address_refusal_cancels_the_real_supplier_order(api_client, wired):
-    order, response = _buy(api_client, wired, address={
+def test_an_address_the_carrier_would_refuse_is_refused_before_any_partner_call(api_client,
+                                                                                wired):
+    _, response = _buy(api_client, wired, address={
         "street": "Avenida Paulista", "number": "1000", "city": "Sao Paulo", "state": "SP",
         "zip_code": "ABC-12"})
 
-    body = response.json()
-    assert body["state"] == "FAILED", body
-    assert "carrier_service refused" in body["failure_reason"]
-    number = body["info_order"]["order_number"]
-    supplier_order = partner_calls._call(partner_calls.SUPPLIER, "GET", f"/api/order/{number}")
-    assert supplier_order.json()["status"] == "CANCELLED"
-    assert wired.status_puts == [(order["id"], "cancelled")]
-    assert Purchase.objects.get(pk=body["id"]).history.count() == 3
+    assert response.status_code == 400
+    assert "zip_code" in response.json()["error"]["details"]["address"]
+    assert not Purchase.objects.exists()
+    assert wired.status_puts == []
