@@ -42,12 +42,13 @@ def find_nginx() -> str | None:
     return None
 
 
-def gateway_values(environ: Mapping[str, str]) -> dict[str, str]:
+def gateway_values(environ: Mapping[str, str], port_offset: int = 0) -> dict[str, str]:
     """Local values: upstreams on the contract ports, GATEWAY_* from the environment if set."""
-    values = {variable: f"127.0.0.1:{SERVICE_PORTS[name]}"
+    values = {variable: f"127.0.0.1:{SERVICE_PORTS[name] + port_offset}"
               for variable, name in UPSTREAM_VARIABLES.items()}
     for variable, default in LOCAL_GATEWAY_DEFAULTS.items():
         values[variable] = environ.get(variable) or default
+    values["GATEWAY_PORT"] = str(int(values["GATEWAY_PORT"]) + port_offset)
     return values
 
 

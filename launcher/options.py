@@ -14,6 +14,7 @@ class LaunchOptions:
     timeout: int
     ready_timeout: float
     grace: float
+    port_offset: int
 
 
 def positive_int(value: str) -> int:
@@ -40,6 +41,9 @@ def parse_options(args: list[str]) -> LaunchOptions:
                         help="seconds to wait for every /readyz (default 90)")
     parser.add_argument("--grace", type=float, default=10.0,
                         help="seconds a child gets after SIGTERM before SIGKILL (default 10)")
+    parser.add_argument("--port-offset", type=int, default=0,
+                        help="add N to every port (services and gateway) and point the services "
+                             "at each other there: a second platform beside the first (default 0)")
     options = parser.parse_args(args)
     return LaunchOptions(
         gateway=not options.no_gateway,
@@ -47,4 +51,5 @@ def parse_options(args: list[str]) -> LaunchOptions:
         timeout=options.timeout,
         ready_timeout=options.ready_timeout,
         grace=options.grace,
+        port_offset=options.port_offset,
     )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from common.services import SERVICE_PORTS
-
 GATEWAY_ROUTES = "/api/auth /api/users /api/products /api/orders /api/purchases /api/vouchers"
 
 
@@ -23,8 +21,8 @@ def database_description(environ: os._Environ[str] | dict[str, str]) -> str:
 
 def ready_table(
     *,
-    services: list[str],
-    gateway_port: str | None,
+    services: dict[str, int],
+    gateway_port: int | None,
     gateway_note: str | None,
     worker: bool,
     seconds: float,
@@ -38,8 +36,8 @@ def ready_table(
         rows.append(f"  API gateway      not running{f': {gateway_note}' if gateway_note else ''}")
     rows.append("")
     rows.append(f"  {'service':<16} {'API docs':<38} admin")
-    for name in services:
-        base = f"http://127.0.0.1:{SERVICE_PORTS[name]}"
+    for name, port in services.items():
+        base = f"http://127.0.0.1:{port}"
         rows.append(f"  {name:<16} {base + '/api/docs/':<38} {base}/admin/")
     if worker:
         rows.append(f"  {'store_worker':<16} manage.py process_purchases (no HTTP)")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import time
 from pathlib import Path
 
-from common.services import SERVICE_PORTS
-from launcher.gateway import INSTALL_HINT, find_nginx, gateway_spec, gateway_values
+from common.services import SERVICE_PORTS, service_url_variable
+from launcher.gateway import INSTALL_HINT, RUN_DIR, find_nginx, gateway_spec, gateway_values
 from launcher.options import LaunchOptions, parse_options
 from launcher.output import LogStream
 from launcher.ports import busy_port_message, port_in_use
@@ -23,8 +24,8 @@ POLL_SECONDS = 0.2
 EARLY_EXIT_SECONDS = 30  # a child dying this soon is most likely unmigrated databases
 
 
-def service_spec(name: str, options: LaunchOptions) -> ChildSpec:
-    port = SERVICE_PORTS[name]
+def service_spec(name: str, port: int, options: LaunchOptions,
+                 env: dict[str, str]) -> ChildSpec:
     return ChildSpec(
         name=name,
         argv=[sys.executable, "-m", "gunicorn", "config.wsgi:application",
@@ -34,16 +35,25 @@ def service_spec(name: str, options: LaunchOptions) -> ChildSpec:
               "--no-control-socket"],
         cwd=ROOT / name,
         ready_url=f"http://127.0.0.1:{port}/readyz",
+        env=env,
     )
 
 
-def worker_spec(names: list[str]) -> ChildSpec | None:
+def worker_spec(names: list[str], env: dict[str, str]) -> ChildSpec | None:
     service, command = WORKER
     commands = (ROOT / service).glob(f"*/management/commands/{command}.py")
     if service not in names or not any(commands):
         return None
     return ChildSpec(name="store_worker", argv=[sys.executable, "manage.py", command],
-                     cwd=ROOT / service)
+                     cwd=ROOT / service, env=env)
+
+
+def service_urls(port_offset: int) -> dict[str, str]:
+    """With an offset, every service must call the others on the shifted ports too."""
+    if not port_offset:
+        return {}
+    return {service_url_variable(name): f"http://127.0.0.1:{port + port_offset}"
+            for name, port in SERVICE_PORTS.items()}
 
 
 class Supervisor:
@@ -97,14 +107,17 @@ def _supervise(supervisor: Supervisor, watch: ReadinessWatch, options: LaunchOpt
 def run_platform(names: list[str], args: list[str]) -> int:
     """Run until Ctrl-C/SIGTERM (exit 0) or until a child dies or never gets ready (exit 1)."""
     options = parse_options(args)
-    services = [name for name in names if name in SERVICE_PORTS]
-    specs = [service_spec(name, options) for name in services]
-    worker = worker_spec(services)
+    ports = {name: SERVICE_PORTS[name] + options.port_offset
+             for name in names if name in SERVICE_PORTS}
+    env = service_urls(options.port_offset)
+    specs = [service_spec(name, port, options, env) for name, port in ports.items()]
+    worker = worker_spec(list(ports), env)
     if worker:
         specs.append(worker)
 
     gateway_note = None
-    values = gateway_values(os.environ)
+    values = gateway_values(os.environ, options.port_offset)
+    gateway_port = int(values["GATEWAY_PORT"])
     nginx = find_nginx() if options.gateway else None
     if not options.gateway:
         gateway_note = "--no-gateway"
@@ -113,17 +126,17 @@ def run_platform(names: list[str], args: list[str]) -> int:
         print(f"gateway skipped: nginx is not installed ({INSTALL_HINT}); "
               "the services still answer on their own ports.", flush=True)
 
-    busy = [(SERVICE_PORTS[name], name, "") for name in services
-            if port_in_use(SERVICE_PORTS[name])]
-    if nginx and port_in_use(int(values["GATEWAY_PORT"]), host="0.0.0.0"):
-        busy.append((int(values["GATEWAY_PORT"]), "gateway",
-                     ", or set GATEWAY_PORT or pass --no-gateway"))
+    busy = [(port, name, "") for name, port in ports.items() if port_in_use(port)]
+    if nginx and port_in_use(gateway_port, host="0.0.0.0"):
+        busy.append((gateway_port, "gateway", ", or set GATEWAY_PORT or pass --no-gateway"))
     if busy:
         for port, owner, hint in busy:
             print(busy_port_message(port, owner, hint), file=sys.stderr, flush=True)
         return 1
+    # A second platform (port offset) gets its own nginx files, removed when it stops.
+    run_dir = RUN_DIR if not options.port_offset else RUN_DIR.with_name(f"gateway-{gateway_port}")
     if nginx:
-        specs.append(gateway_spec(nginx, values))
+        specs.append(gateway_spec(nginx, values, run_dir))
     if not specs:
         print("nothing to run: no service directory found", file=sys.stderr)
         return 1
@@ -135,8 +148,8 @@ def run_platform(names: list[str], args: list[str]) -> int:
     watch = ReadinessWatch({spec.name: spec.ready_url for spec in specs if spec.ready_url})
 
     def on_ready(seconds: float) -> None:
-        log.write(ready_table(services=services, gateway_port=values["GATEWAY_PORT"] if nginx
-                              else None, gateway_note=gateway_note, worker=worker is not None,
+        log.write(ready_table(services=ports, gateway_port=gateway_port if nginx else None,
+                              gateway_note=gateway_note, worker=worker is not None,
                               seconds=seconds, environ=os.environ))
 
     log.say(f"starting {', '.join(spec.name for spec in specs)}")
@@ -145,6 +158,8 @@ def run_platform(names: list[str], args: list[str]) -> int:
         return _supervise(supervisor, watch, options, on_ready)
     finally:
         stop_children(supervisor.children, log, grace=options.grace)
+        if run_dir != RUN_DIR:
+            shutil.rmtree(run_dir, ignore_errors=True)
         log.say("all stopped")
         for signum, handler in previous.items():
             signal.signal(signum, handler)

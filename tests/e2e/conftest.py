@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from launcher.gateway import find_nginx
-from tests.e2e.running_platform import RunningPlatform, manage_all, platform_env
+from tests.e2e.running_platform import (
+    RunningPlatform,
+    free_port_offset,
+    manage_all,
+    platform_env,
+)
 
 requires_nginx = pytest.mark.skipif(
     find_nginx() is None,
@@ -32,7 +37,8 @@ def start_platform(sqlite_dir: Path) -> Iterator[Callable[..., RunningPlatform]]
     started: list[RunningPlatform] = []
 
     def start(*args: str, **env: str) -> RunningPlatform:
-        platform = RunningPlatform(list(args), platform_env(sqlite_dir, **env))
+        platform = RunningPlatform(list(args), platform_env(sqlite_dir, **env),
+                                   port_offset=free_port_offset())
         started.append(platform)
         return platform
 

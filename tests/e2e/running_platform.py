@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +20,33 @@ ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = re.compile(r"Platform ready in ([0-9.]+) s")
 GATEWAY_VARIABLES = ("GATEWAY_PORT", "GATEWAY_RATE_LIMIT", "GATEWAY_RATE_BURST",
                      "GATEWAY_CORS_ORIGIN_REGEX")
+
+
+CONTRACT_GATEWAY_PORT = 8080
+
+
+def _free(port: int, host: str) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_offset() -> int:
+    """An offset that moves the contract ports (3001-3006, 8080) onto free ones (10000-30000),
+    so the tests never collide with a platform already running on this machine."""
+    from common.services import SERVICE_PORTS
+
+    for _ in range(200):
+        offset = random.randrange(7000, 21000)
+        ports = [port + offset for port in SERVICE_PORTS.values()]
+        if all(_free(port, "127.0.0.1") for port in ports) and _free(
+                CONTRACT_GATEWAY_PORT + offset, "0.0.0.0"):
+            return offset
+    raise RuntimeError("no free port offset found")
 
 
 def present_services() -> list[str]:
@@ -49,12 +78,15 @@ def manage_all(*args: str, env: dict[str, str],
 
 
 class RunningPlatform:
-    """A started `manage_all.py up`; `stop()` always leaves nothing behind."""
+    """A started `manage_all.py ... up <args> --port-offset N`; `stop()` leaves nothing behind."""
 
-    def __init__(self, args: list[str], env: dict[str, str]):
+    def __init__(self, args: list[str], env: dict[str, str], *, port_offset: int):
+        self.port_offset = port_offset
+        self.gateway_url = f"http://127.0.0.1:{CONTRACT_GATEWAY_PORT + port_offset}"
         self.started_at = time.monotonic()
         self.popen = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage_all.py"), *args], cwd=ROOT, env=env,
+            [sys.executable, str(ROOT / "manage_all.py"), *args, "--port-offset",
+             str(port_offset)], cwd=ROOT, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )

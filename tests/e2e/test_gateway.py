@@ -9,11 +9,10 @@ import pytest
 import requests
 
 from tests.e2e.conftest import requires_nginx
-from tests.e2e.running_platform import RunningPlatform, platform_env
+from tests.e2e.running_platform import RunningPlatform, free_port_offset, platform_env
 
 pytestmark = [pytest.mark.e2e, requires_nginx]
 
-GATEWAY = "http://127.0.0.1:8080"
 ALLOWED_ORIGIN = "http://localhost:5173"
 RATE_BURST = 5
 
@@ -24,6 +23,7 @@ def gateway(sqlite_dir: Path) -> Iterator[RunningPlatform]:
     platform = RunningPlatform(
         ["--only", "user_service", "up", "--workers", "1"],
         platform_env(sqlite_dir, GATEWAY_RATE_LIMIT="30r/m", GATEWAY_RATE_BURST=str(RATE_BURST)),
+        port_offset=free_port_offset(),
     )
     try:
         platform.wait_ready()
@@ -32,8 +32,8 @@ def gateway(sqlite_dir: Path) -> Iterator[RunningPlatform]:
         platform.stop()
 
 
-def get(path: str, **kwargs) -> requests.Response:
-    return requests.get(f"{GATEWAY}{path}", timeout=10, **kwargs)
+def call(gateway: RunningPlatform, method: str, path: str, **kwargs) -> requests.Response:
+    return requests.request(method, f"{gateway.gateway_url}{path}", timeout=10, **kwargs)
 
 
 def assert_envelope(response: requests.Response, status: int, code: str) -> dict:
@@ -47,7 +47,7 @@ def assert_envelope(response: requests.Response, status: int, code: str) -> dict
 
 
 def test_gateway_answers_its_own_healthz(gateway):
-    response = get("/healthz")
+    response = call(gateway, "GET", "/healthz")
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "service": "gateway"}
@@ -55,7 +55,7 @@ def test_gateway_answers_its_own_healthz(gateway):
 
 
 def test_unknown_path_gets_the_not_found_envelope(gateway):
-    response = get("/no/such/route")
+    response = call(gateway, "GET", "/no/such/route")
 
     error = assert_envelope(response, 404, "not_found")
     assert error["details"] is None
@@ -63,20 +63,20 @@ def test_unknown_path_gets_the_not_found_envelope(gateway):
 
 @pytest.mark.parametrize("path", ["/api/info/SP", "/api/order", "/api/delivery/ABC123"])
 def test_partner_routes_stay_internal(gateway, path):
-    response = requests.post(f"{GATEWAY}{path}", json={}, timeout=10)
+    response = call(gateway, "POST", path, json={})
 
     assert_envelope(response, 404, "not_found")
 
 
 def test_a_well_formed_request_id_is_passed_to_the_service_and_echoed(gateway):
-    response = get("/api/users/me", headers={"X-Request-ID": "e2e-gateway.42"})
+    response = call(gateway, "GET", "/api/users/me", headers={"X-Request-ID": "e2e-gateway.42"})
 
     error = assert_envelope(response, 401, "not_authenticated")
     assert error["request_id"] == "e2e-gateway.42"  # written by user_service itself
 
 
 def test_a_malformed_request_id_is_replaced(gateway):
-    response = get("/no/such/route", headers={"X-Request-ID": "not valid!"})
+    response = call(gateway, "GET", "/no/such/route", headers={"X-Request-ID": "not valid!"})
 
     error = assert_envelope(response, 404, "not_found")
     assert error["request_id"] != "not valid!"
@@ -84,14 +84,14 @@ def test_a_malformed_request_id_is_replaced(gateway):
 
 
 def test_a_route_whose_service_is_down_answers_upstream_unavailable(gateway):
-    response = get("/api/products")  # product_service is not started in this module
+    response = call(gateway, "GET", "/api/products")  # product_service is not started here
 
     assert response.status_code in (502, 503, 504)
     assert_envelope(response, response.status_code, "upstream_unavailable")
 
 
 def test_cors_preflight_from_an_allowed_origin_is_answered_by_the_gateway(gateway):
-    response = requests.options(f"{GATEWAY}/api/users", timeout=10, headers={
+    response = call(gateway, "OPTIONS", "/api/users", headers={
         "Origin": ALLOWED_ORIGIN,
         "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "authorization, content-type, idempotency-key",
@@ -106,7 +106,7 @@ def test_cors_preflight_from_an_allowed_origin_is_answered_by_the_gateway(gatewa
 
 
 def test_cors_headers_are_refused_to_other_origins(gateway):
-    response = requests.options(f"{GATEWAY}/api/users", timeout=10, headers={
+    response = call(gateway, "OPTIONS", "/api/users", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
 
     assert response.status_code == 204
@@ -115,7 +115,7 @@ def test_cors_headers_are_refused_to_other_origins(gateway):
 
 
 def test_cors_response_exposes_the_request_id(gateway):
-    response = get("/api/users/me", headers={"Origin": ALLOWED_ORIGIN})
+    response = call(gateway, "GET", "/api/users/me", headers={"Origin": ALLOWED_ORIGIN})
 
     assert response.status_code == 401
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
@@ -126,7 +126,7 @@ def test_more_requests_than_the_burst_get_the_throttled_envelope(gateway):
     # Last in the module: it empties this client's bucket (30 r/m, burst 5, no delay).
     statuses = []
     for _ in range(RATE_BURST + 6):
-        response = get("/api/users/me")
+        response = call(gateway, "GET", "/api/users/me")
         statuses.append(response.status_code)
         if response.status_code == 429:
             break

@@ -68,6 +68,14 @@ def test_local_values_point_at_the_contract_ports_and_take_gateway_settings_from
     assert values["GATEWAY_PORT"] == "8080"
 
 
+def test_a_port_offset_moves_the_upstreams_and_the_gateway_port():
+    values = gateway_values({}, port_offset=100)
+
+    assert values["USER_SERVICE_UPSTREAM"] == "127.0.0.1:3101"
+    assert values["ORDER_SERVICE_UPSTREAM"] == "127.0.0.1:3103"
+    assert values["GATEWAY_PORT"] == "8180"
+
+
 @pytest.mark.skipif(shutil.which("envsubst") is None, reason="envsubst (gettext-base) is absent")
 def test_envsubst_as_in_the_nginx_image_renders_the_same_text():
     # The official image's 20-envsubst-on-templates.sh passes every defined variable name.

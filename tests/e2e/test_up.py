@@ -16,11 +16,16 @@ import requests
 from launcher.gateway import find_nginx
 from tests.e2e.conftest import requires_nginx
 from tests.e2e.process_table import command_line
-from tests.e2e.running_platform import ROOT, platform_env, present_services
+from tests.e2e.running_platform import (
+    ROOT,
+    RunningPlatform,
+    free_port_offset,
+    platform_env,
+    present_services,
+)
 
 pytestmark = pytest.mark.e2e
 
-GATEWAY = "http://127.0.0.1:8080"
 ROUTED = {  # service -> the request that reaches it through the gateway
     "user_service": ("POST", "/api/users"),
     "product_service": ("GET", "/api/products"),
@@ -29,13 +34,13 @@ ROUTED = {  # service -> the request that reaches it through the gateway
 }
 
 
-def call_through_gateway(service: str) -> requests.Response:
+def call_through_gateway(platform: RunningPlatform, service: str) -> requests.Response:
     method, path = ROUTED[service]
     body = None
     if service == "user_service":
         body = {"email": f"e2e-{uuid.uuid4().hex[:12]}@example.com",
                 "password": "a-long-password", "name": "E2E"}
-    return requests.request(method, f"{GATEWAY}{path}", json=body, timeout=15,
+    return requests.request(method, f"{platform.gateway_url}{path}", json=body, timeout=15,
                             headers={"X-Request-ID": f"e2e-{service}"})
 
 
@@ -49,7 +54,7 @@ def test_up_serves_every_public_service_through_the_gateway_and_stops_cleanly(st
     for service in services:
         if service not in ROUTED:
             continue
-        response = call_through_gateway(service)
+        response = call_through_gateway(platform, service)
         assert response.headers["X-Request-ID"] == f"e2e-{service}"
         if service == "user_service":
             assert response.status_code == 201, response.text
@@ -63,7 +68,7 @@ def test_up_serves_every_public_service_through_the_gateway_and_stops_cleanly(st
             assert error["code"] == "not_authenticated"
             assert error["request_id"] == f"e2e-{service}"
     for service in set(ROUTED) - set(services):
-        response = call_through_gateway(service)
+        response = call_through_gateway(platform, service)
         assert response.json()["error"]["code"] == "upstream_unavailable"
 
     children = platform.record_descendants()
@@ -97,15 +102,16 @@ def test_a_dying_service_stops_everything_and_exits_non_zero(start_platform):
 
 
 def test_a_busy_port_stops_up_before_anything_starts(sqlite_dir):
+    offset = free_port_offset()
     with socket.socket() as squatter:
         squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        squatter.bind(("127.0.0.1", 3001))
+        squatter.bind(("127.0.0.1", 3001 + offset))
         squatter.listen(1)
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage_all.py"), "--only", "user_service", "up",
-             "--no-gateway"], cwd=ROOT, env=platform_env(sqlite_dir), capture_output=True,
-            text=True, timeout=60, check=False)
+             "--no-gateway", "--port-offset", str(offset)], cwd=ROOT,
+            env=platform_env(sqlite_dir), capture_output=True, text=True, timeout=60, check=False)
 
     assert result.returncode == 1
-    assert "port 3001 (user_service) is already in use" in result.stderr
+    assert f"port {3001 + offset} (user_service) is already in use" in result.stderr
     assert "Starting gunicorn" not in result.stdout + result.stderr
