@@ -32,13 +32,15 @@ class Purchase(models.Model):
     voucher = models.ForeignKey("vouchers.Voucher", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="purchases")
     voucher_code = models.CharField(max_length=50, blank=True, default="")
-    subtotal = models.DecimalField(max_digits=10, decimal_places=2)
-    discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
-    total = models.DecimalField(max_digits=10, decimal_places=2)
+    subtotal = models.DecimalField(max_digits=16, decimal_places=2)
+    discount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=16, decimal_places=2)
     failure_reason = models.TextField(blank=True, default="")
     last_error = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The trace that created the purchase (W3C headers), so resumed work links back to it.
+    trace_context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from vouchers.services import voucher_discount, voucher_redeem
 
 from common.errors import Conflict, UpstreamUnavailable
+from common.tracing import inject_context, linked_span
 from purchases import partners, states
 from purchases.fulfilment import purchase_advance, purchase_postpone
 from purchases.models import Purchase
@@ -80,6 +81,7 @@ def purchase_create(*, user_id, order_id, address: dict, voucher_code: str | Non
                 voucher_code=voucher.code if voucher else "",
                 subtotal=subtotal, discount=discount, total=max(subtotal - discount, Decimal(0)),
                 created_at=now, updated_at=now, next_attempt_at=_claim_until(),
+                trace_context=inject_context(),
             )
             purchase_state_begin(purchase=purchase)
     except IntegrityError as exc:  # a concurrent purchase of the same order won the race
@@ -134,7 +136,8 @@ def purchases_process_due(*, limit: int, should_stop: Callable[[], bool] = lambd
                 _release(batch[index:])  # not started: due again for the next worker
                 return processed
             try:
-                purchase_advance(purchase=purchase)
+                with linked_span("purchase.resume", purchase.trace_context):
+                    purchase_advance(purchase=purchase)
             except Exception as exc:  # one broken purchase must not stop the worker
                 logger.exception("purchase %s: unexpected error", purchase.id)
                 purchase.refresh_from_db()
