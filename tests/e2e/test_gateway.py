@@ -46,8 +46,9 @@ def assert_envelope(response: requests.Response, status: int, code: str) -> dict
     return error
 
 
-def test_gateway_answers_its_own_healthz(gateway):
-    response = call(gateway, "GET", "/healthz")
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/"])
+def test_gateway_answers_its_own_healthz(gateway, path):
+    response = call(gateway, "GET", path)
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "service": "gateway"}
