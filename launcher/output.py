@@ -20,7 +20,7 @@ class LogStream:
         self.color = self.stream.isatty() and not os.environ.get("NO_COLOR")
         self.colors = {name: _COLORS[i % len(_COLORS)] for i, name in enumerate(names)}
         self.colors["launcher"] = "1"
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # a signal handler may log while the main thread writes
 
     def prefix(self, name: str) -> str:
         label = f"{name:<{self.width}} |"
