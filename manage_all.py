@@ -44,18 +44,26 @@ def requirements_hash() -> str:
 
 
 def ensure_venv(argv: list[str]) -> None:
-    """Create `.venv`, install what changed, and re-run this script inside it."""
+    """Create `.venv`, install what changed, and re-run this script inside it.
+
+    An exclusive lock makes concurrent runs (a test starting the platform while another
+    command runs) wait for one install instead of racing on the same files.
+    """
+    import fcntl
+
     stamp = VENV / ".requirements-hash"
     wanted = requirements_hash()
-    if not venv_python().exists():
-        print("creating .venv", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not stamp.exists() or stamp.read_text() != wanted:
-        print("installing requirements into .venv", flush=True)
-        subprocess.run([str(venv_python()), "-m", "pip", "install", "-q",
-                        "--disable-pip-version-check", "-r", str(ROOT / "requirements-dev.txt"),
-                        "-e", str(ROOT)], check=True)
-        stamp.write_text(wanted)
+    with open(ROOT / ".venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not venv_python().exists():
+            print("creating .venv", flush=True)
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        if not stamp.exists() or stamp.read_text() != wanted:
+            print("installing requirements into .venv", flush=True)
+            subprocess.run([str(venv_python()), "-m", "pip", "install", "-q",
+                            "--disable-pip-version-check", "-r",
+                            str(ROOT / "requirements-dev.txt"), "-e", str(ROOT)], check=True)
+            stamp.write_text(wanted)
     if Path(sys.prefix).resolve() != VENV.resolve():
         os.execv(str(venv_python()), [str(venv_python()), str(ROOT / "manage_all.py"), *argv])
 
