@@ -107,6 +107,10 @@ def _supervise(supervisor: Supervisor, watch: ReadinessWatch, options: LaunchOpt
 def run_platform(names: list[str], args: list[str]) -> int:
     """Run until Ctrl-C/SIGTERM (exit 0) or until a child dies or never gets ready (exit 1)."""
     options = parse_options(args)
+    if os.name != "posix":
+        print("manage_all.py up needs Linux or macOS (process groups); on Windows use WSL or "
+              "docker compose (see compose/)", file=sys.stderr)
+        return 1
     ports = {name: SERVICE_PORTS[name] + options.port_offset
              for name in names if name in SERVICE_PORTS}
     env = service_urls(options.port_offset)

@@ -7,17 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from launcher.gateway import find_nginx
 from tests.e2e.running_platform import (
     RunningPlatform,
     free_port_offset,
     manage_all,
     platform_env,
-)
-
-requires_nginx = pytest.mark.skipif(
-    find_nginx() is None,
-    reason="nginx is not installed (apt-get install nginx); CI installs it so these run there",
 )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import requires_nginx
+from tests.e2e.markers import requires_nginx
 from tests.e2e.running_platform import RunningPlatform, free_port_offset, platform_env
 
 pytestmark = [pytest.mark.e2e, requires_nginx]

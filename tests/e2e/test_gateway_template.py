@@ -18,7 +18,7 @@ from launcher.gateway import (
     render_template,
     write_gateway_config,
 )
-from tests.e2e.conftest import requires_nginx
+from tests.e2e.markers import requires_nginx
 
 COMPOSE_VALUES = {
     "USER_SERVICE_UPSTREAM": "user_service:3001",

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from launcher.gateway import find_nginx
-from tests.e2e.conftest import requires_nginx
+from tests.e2e.markers import requires_nginx
 from tests.e2e.process_table import command_line
 from tests.e2e.running_platform import (
     ROOT,
