@@ -104,7 +104,10 @@ def write_gateway_config(values: Mapping[str, str], run_dir: Path = RUN_DIR) -> 
 
 def _supports_error_log_flag(nginx: str) -> bool:
     """`-e` (nginx >= 1.19.5) keeps nginx from opening its compiled-in error log at start."""
-    result = subprocess.run([nginx, "-v"], capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run([nginx, "-v"], capture_output=True, text=True, check=False)
+    except OSError:
+        return False
     match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", result.stderr + result.stdout)
     return bool(match) and tuple(int(part) for part in match.groups()) >= (1, 19, 5)
 

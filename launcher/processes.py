@@ -91,13 +91,6 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-def start_children(specs: list[ChildSpec], log: LogStream) -> list[Child]:
-    children = []
-    for spec in specs:
-        children.append(Child(spec, log))
-    return children
-
-
 def stop_children(children: list[Child], log: LogStream, *, grace: float) -> None:
     """SIGTERM every group (last started first), SIGKILL what is left after `grace` seconds."""
     for child in reversed(children):

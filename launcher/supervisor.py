@@ -14,7 +14,7 @@ from launcher.gateway import INSTALL_HINT, RUN_DIR, find_nginx, gateway_spec, ga
 from launcher.options import LaunchOptions, parse_options
 from launcher.output import LogStream
 from launcher.ports import busy_port_message, port_in_use
-from launcher.processes import Child, ChildSpec, start_children, stop_children
+from launcher.processes import Child, ChildSpec, stop_children
 from launcher.readiness import ReadinessWatch
 from launcher.summary import ready_table
 
@@ -71,6 +71,16 @@ class Supervisor:
         self.log.say("second stop signal: killing everything now")
         for child in self.children:
             child.signal_group(signal.SIGKILL)
+
+    def start(self, specs: list[ChildSpec]) -> bool:
+        """Start each child, kept as soon as it runs so a failure half-way still stops them."""
+        for spec in specs:
+            try:
+                self.children.append(Child(spec, self.log))
+            except OSError as error:
+                self.log.say(f"could not start {spec.name} ({' '.join(spec.argv[:3])}...): {error}")
+                return False
+        return True
 
     def died(self) -> Child | None:
         return next((child for child in self.children if child.exit_code() is not None), None)
@@ -158,7 +168,8 @@ def run_platform(names: list[str], args: list[str]) -> int:
 
     log.say(f"starting {', '.join(spec.name for spec in specs)}")
     try:
-        supervisor.children = start_children(specs, log)
+        if not supervisor.start(specs):
+            return 1
         return _supervise(supervisor, watch, options, on_ready)
     finally:
         stop_children(supervisor.children, log, grace=options.grace)
