@@ -19,7 +19,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = REPO_ROOT / "compose" / "entrypoint.sh"
 SERVICE_DIR = REPO_ROOT / "user_service"
-DATABASE = "deploytest_user_service"
+# DATABASE_NAME_PREFIX keeps parallel runs apart, as it does for the service suites.
+DATABASE = f"{os.environ.get('DATABASE_NAME_PREFIX', '')}deploytest_user_service"
 LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 
 
