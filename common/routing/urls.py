@@ -21,5 +21,5 @@ def common_urlpatterns(api_patterns: list) -> list:
         path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
         path("admin/", admin.site.urls),
         *api_patterns,
-        re_path(r"^.*$", not_found, name=CATCH_ALL_NAME),
+        re_path(r"^[\s\S]*$", not_found, name=CATCH_ALL_NAME),  # newlines too
     ]

@@ -89,3 +89,10 @@ def test_missing_token_is_not_authenticated(client):
     response = client.get("/api/whoami")
     assert response.status_code == 401
     assert _error(response)["code"] == "not_authenticated"
+
+
+def test_a_path_with_a_newline_is_a_json_404_even_under_debug(client, settings):
+    settings.DEBUG = True  # Django's own 404 page would be HTML
+    response = client.get("/api/products/%0A")
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin
-from common.openapi import ERROR_RESPONSES
+from common.openapi import ERROR_RESPONSES, paginated
 from common.pagination import LimitOffsetPagination
 from vouchers import selectors, services
 
@@ -38,7 +38,8 @@ class VoucherInputSerializer(serializers.Serializer):
                                           min_value=Decimal("0.01"), required=False,
                                           allow_null=True)
     valid_until = serializers.DateTimeField(required=False, allow_null=True)
-    max_uses = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    max_uses = serializers.IntegerField(min_value=1, max_value=2_147_483_647, required=False,
+                                        allow_null=True)
 
 
 def _errors(*codes):
@@ -56,7 +57,7 @@ class VoucherListCreateApi(APIView):
         voucher = services.voucher_create(**data.validated_data)
         return Response(VoucherOutputSerializer(voucher).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: VoucherOutputSerializer(many=True), **_errors(400, 401, 403)})
+    @extend_schema(responses={200: paginated(VoucherOutputSerializer), **_errors(400, 401, 403)})
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.voucher_list(), request, view=self)
