@@ -143,6 +143,18 @@ def run_threads(scenario: str, chain: Callable[[requests.Session], list[requests
                   p99_ms=percentile(latencies, 99), concurrency=concurrency, notes=notes)
 
 
+def merge(parts: list[Result]) -> Result:
+    """Rounds of one scenario as one: summed requests and time, the median p50 and p99."""
+    first = parts[0]
+    return Result(scenario=first.scenario, tool=first.tool,
+                  duration_s=sum(p.duration_s for p in parts),
+                  requests=sum(p.requests for p in parts), errors=sum(p.errors for p in parts),
+                  p50_ms=statistics.median(p.p50_ms for p in parts),
+                  p99_ms=statistics.median(p.p99_ms for p in parts),
+                  concurrency=first.concurrency,
+                  notes=[note for p in parts for note in p.notes])
+
+
 def run_get(scenario: str, url: str, *, duration: int, concurrency: int) -> Result:
     """A GET scenario: wrk when installed, else the thread pool."""
     if wrk_available():

@@ -53,7 +53,9 @@ def markdown(results: list[Result], meta: dict) -> str:
     lines = [
         f"# Benchmark results, {meta['started_at']}",
         "",
-        f"{meta['duration']} s per scenario after a {meta['warmup']} s warm-up, "
+        f"{meta['duration']} s per scenario after a {meta['warmup']} s warm-up (the four "
+        f"product reads in {meta.get('rounds', 1)} interleaved rounds, baseline next to "
+        "service, merged: summed requests, median p50/p99 of the rounds), "
         f"{meta['concurrency']} connections (wrk) unless the row says otherwise, every process "
         f"under gunicorn `{meta['gunicorn']}` on PostgreSQL, DEBUG off, logs at WARNING. "
         f"Machine: {meta['cpus']} cores shared with other work (load average "

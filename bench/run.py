@@ -54,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
     parser.add_argument("--warmup", type=int, default=2, help="unrecorded seconds before each")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds of the read scenarios (baseline next to service)")
     parser.add_argument("--concurrency", type=int, default=16, help="open connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
@@ -140,10 +142,31 @@ def measure(args, name: str, run) -> load.Result:
     return result
 
 
-def get_scenario(args, stack: Stack, name: str, target: str, path: str) -> load.Result:
-    url = f"{stack.url(target)}{path}"
-    return measure(args, name, lambda seconds: load.run_get(
-        name, url, duration=seconds, concurrency=args.concurrency))
+def read_scenarios(args, stack: Stack, scenarios: list[tuple[str, str, str]]) -> list:
+    """The read scenarios in `args.rounds` interleaved rounds (baseline, service, ...).
+
+    Other work on a shared machine comes and goes; interleaving puts each service run next to
+    its baseline run, so their ratio is fair even when absolute figures drift. Each round
+    lasts duration / rounds seconds; the rounds of a scenario are merged.
+    """
+    urls = {name: f"{stack.url(target)}{path}" for name, target, path in scenarios}
+    for name in urls:  # warm-up, not recorded
+        if args.warmup:
+            load.run_get(name, urls[name], duration=args.warmup, concurrency=args.concurrency)
+    seconds = max(1, round(args.duration / args.rounds))
+    runs: dict[str, list[load.Result]] = {name: [] for name in urls}
+    for number in range(1, args.rounds + 1):
+        for name, url in urls.items():
+            log(f"  {name} (round {number}/{args.rounds}, {seconds} s)")
+            runs[name].append(load.run_get(name, url, duration=seconds,
+                                           concurrency=args.concurrency))
+    merged = []
+    for name, parts in runs.items():
+        result = load.merge(parts)
+        log(f"    {name}: {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms, "
+            f"p99 {result.p99_ms:.1f} ms, {result.errors} errors")
+        merged.append(result)
+    return merged
 
 
 def _order_body(count: int) -> dict:
@@ -290,14 +313,12 @@ def main(argv: list[str] | None = None) -> int:
 
         log("measuring")
         detail = f"/api/products/{DEMO_PRODUCTS[0]}"
-        results.append(get_scenario(args, stack, "baseline: GET /api/products?limit=20",
-                                    BASELINE, "/api/products?limit=20"))
-        results.append(get_scenario(args, stack, "GET /api/products?limit=20",
-                                    "product_service", "/api/products?limit=20"))
-        results.append(get_scenario(args, stack, "baseline: GET /api/products/<id>",
-                                    BASELINE, detail))
-        results.append(get_scenario(args, stack, "GET /api/products/<id>",
-                                    "product_service", detail))
+        results.extend(read_scenarios(args, stack, [
+            ("baseline: GET /api/products?limit=20", BASELINE, "/api/products?limit=20"),
+            ("GET /api/products?limit=20", "product_service", "/api/products?limit=20"),
+            ("baseline: GET /api/products/<id>", BASELINE, detail),
+            ("GET /api/products/<id>", "product_service", detail),
+        ]))
         if "order_service" not in ready or user_token is None:
             stack.notes.append("order create not measured: order_service is not running")
         else:
@@ -325,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "duration": args.duration, "warmup": args.warmup, "concurrency": args.concurrency,
+        "rounds": args.rounds,
         "gunicorn": f"--workers {args.workers} --threads {args.threads}",
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],

@@ -93,6 +93,8 @@ def base_env(ports: dict[str, int]) -> dict[str, str]:
         "DEV_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PYTHONUNBUFFERED": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # This tree's `common`, whatever the virtualenv's editable install points at.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     })
     env.pop("REDIS_URL", None)  # in-process breakers and throttles, the same for every service
     for service in SERVICES:
@@ -136,6 +138,7 @@ class Stack:
     env: dict[str, str]
     workers: int = 2
     threads: int = 1
+    gunicorn_args: list[str] = field(default_factory=list)
     processes: dict[str, Process] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -149,7 +152,8 @@ class Stack:
                    "--bind", f"127.0.0.1:{self.ports[name]}",
                    "--workers", str(self.workers), "--threads", str(self.threads),
                    "--worker-class", "gthread" if self.threads > 1 else "sync",
-                   "--log-level", "warning", "--graceful-timeout", "5", "--timeout", "60"]
+                   "--log-level", "warning", "--graceful-timeout", "5", "--timeout", "60",
+                   *self.gunicorn_args]
         with log.open("w") as out:
             popen = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)

@@ -1,0 +1,1 @@
+"""Profiling hooks of the benchmarks."""
