@@ -73,3 +73,16 @@ def test_database_url_wins(clean_env, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u@other:5432/mine")
     db = service_settings(name="svc", base_dir=Path("/x"), apps=[])["DATABASES"]["default"]
     assert (db["HOST"], db["NAME"]) == ("other", "mine")
+
+
+def test_gunicorn_stops_with_the_one_line_message_instead_of_restarting_workers(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("JWT_SIGNING_KEY", "POSTGRES_URL")}
+    env.update(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="s" * 50, DJANGO_ENV_FILE="",
+               SQLITE_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", "127.0.0.1:0",
+         "--workers", "2"], cwd=REPO / "user_service", env=env, capture_output=True, text=True,
+        timeout=60)
+    message = "Configuration error: required environment variable JWT_SIGNING_KEY is not set."
+    assert result.returncode != 0
+    assert 1 <= result.stderr.count(message) <= 2

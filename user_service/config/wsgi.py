@@ -1,8 +1,5 @@
 """WSGI entry point of user_service."""
 
-import os
+from common.wsgi import service_application
 
-from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+application = service_application()
