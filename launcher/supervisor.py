@@ -24,8 +24,17 @@ POLL_SECONDS = 0.2
 EARLY_EXIT_SECONDS = 30  # a child dying this soon is most likely unmigrated databases
 
 
+def metrics_dir(name: str, port: int) -> Path:
+    """A fresh folder where the service's gunicorn workers add up their Prometheus figures."""
+    folder = ROOT / ".run" / f"metrics-{port}" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 def service_spec(name: str, port: int, options: LaunchOptions,
                  env: dict[str, str]) -> ChildSpec:
+    env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(name, port))}
     return ChildSpec(
         name=name,
         argv=[sys.executable, "-m", "gunicorn", "config.wsgi:application",
@@ -175,6 +184,8 @@ def run_platform(names: list[str], args: list[str]) -> int:
         stop_children(supervisor.children, log, grace=options.grace)
         if run_dir != RUN_DIR:
             shutil.rmtree(run_dir, ignore_errors=True)
+        for port in ports.values():
+            shutil.rmtree(ROOT / ".run" / f"metrics-{port}", ignore_errors=True)
         log.say("all stopped")
         for signum, handler in previous.items():
             signal.signal(signum, handler)

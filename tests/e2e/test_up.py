@@ -115,3 +115,17 @@ def test_a_busy_port_stops_up_before_anything_starts(sqlite_dir):
     assert result.returncode == 1
     assert f"port {3001 + offset} (user_service) is already in use" in result.stderr
     assert "Starting gunicorn" not in result.stdout + result.stderr
+
+
+def test_metrics_add_up_every_gunicorn_worker(start_platform):
+    platform = start_platform("--only", "user_service", "up", "--workers", "2", "--no-gateway")
+    platform.wait_ready()
+    base = f"http://127.0.0.1:{3001 + platform.port_offset}"
+    session = requests.Session()  # keep-alive off below: spread the calls over both workers
+    for _ in range(30):
+        assert session.get(f"{base}/healthz", headers={"Connection": "close"},
+                           timeout=10).status_code == 200
+    body = requests.get(f"{base}/metrics", timeout=10).text
+    line = next(line for line in body.splitlines() if line.startswith("http_requests_total{")
+                and 'route="/healthz"' in line and 'method="GET"' in line)
+    assert float(line.rsplit(" ", 1)[1]) == 30
