@@ -71,3 +71,16 @@ def test_grafana_provisioning_points_at_the_dashboard_folder_and_datasources():
     sources = yaml.safe_load(
         (OBSERVABILITY / "grafana/provisioning/datasources/prometheus.yml").read_text())
     assert {s["type"] for s in sources["datasources"]} == {"prometheus", "jaeger"}
+
+
+def test_kubernetes_pods_are_scraped_and_know_the_otlp_endpoint():
+    deployments = [doc for doc in yaml.safe_load_all(
+        (ROOT / "k8s/base/deployments.yaml").read_text()) if doc and doc["kind"] == "Deployment"]
+    assert deployments
+    for deployment in deployments:
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/path"] == "/metrics"
+    config = yaml.safe_load((ROOT / "k8s/base/config.yaml").read_text())["data"]
+    assert config["OTEL_EXPORTER_OTLP_ENDPOINT"].startswith("http")
+    assert config["OTEL_TRACES_EXPORTER"] in ("none", "otlp")
