@@ -1,0 +1,174 @@
+"""The whole platform on PostgreSQL, started once for the journey and the fuzzing suites.
+
+`manage_all.py up` runs every service but the carrier behind the gateway (ports moved by a
+free offset); the carrier runs beside it under gunicorn, on a database reached through a TCP
+proxy, so a test can stop the carrier and stop "its PostgreSQL" without touching the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+import requests
+from psycopg import sql
+
+from common.services import SERVICE_PORTS
+from launcher.gateway import find_nginx
+from tests.e2e.running_platform import (
+    ROOT,
+    RunningPlatform,
+    free_port_offset,
+    manage_all,
+    present_services,
+)
+from tests.platform.tcp_proxy import TcpProxy
+
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432"
+ADMIN = ("e2e-admin@example.com", "e2e-admin-password")
+SEPARATE = "carrier_service"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES
+    try:
+        with psycopg.connect(f"{url.rstrip('/')}/postgres", connect_timeout=2):
+            return url.rstrip("/")
+    except psycopg.Error:
+        return None
+
+
+def _skip_reason() -> str | None:
+    if find_nginx() is None:
+        return "nginx is not installed (apt-get install nginx); CI installs it"
+    if set(present_services()) != set(SERVICE_PORTS):
+        return "not every service is present"
+    if _postgres_url() is None:
+        return "PostgreSQL is not reachable (POSTGRES_URL or 127.0.0.1:5432); CI provides it"
+    return None
+
+
+@dataclass
+class Platform:
+    env: dict[str, str]
+    postgres_url: str
+    prefix: str
+    offset: int
+    gateway: str
+    carrier_proxy: TcpProxy
+    carrier: subprocess.Popen | None = None
+    admin_token: str = ""
+    _started: list = field(default_factory=list)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{SERVICE_PORTS[service] + self.offset}"
+
+    def database(self, service: str) -> str:
+        return f"{self.prefix}{service}"
+
+    def query(self, service: str, statement: str, *params) -> list[tuple]:
+        with psycopg.connect(f"{self.postgres_url}/{self.database(service)}") as conn:
+            return conn.execute(statement, params).fetchall()
+
+    def start_carrier(self) -> None:
+        parts = urlsplit(self.postgres_url)
+        user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+        env = {**self.env, "DATABASE_URL": (
+            f"postgres://{user}127.0.0.1:{self.carrier_proxy.port}/{self.database(SEPARATE)}")}
+        self.carrier = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--chdir",
+             str(ROOT / SEPARATE), "--bind", f"127.0.0.1:{SERVICE_PORTS[SEPARATE] + self.offset}",
+             "--workers", "1", "--no-control-socket"],
+            cwd=ROOT / SEPARATE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        wait_until(lambda: _ready(self.url(SEPARATE)), timeout=60, what="carrier_service ready")
+
+    def stop_carrier(self) -> None:
+        if self.carrier is not None and self.carrier.poll() is None:
+            os.killpg(self.carrier.pid, signal.SIGTERM)
+            try:
+                self.carrier.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.carrier.pid, signal.SIGKILL)
+                self.carrier.wait(timeout=5)
+        self.carrier = None
+
+
+def _ready(base: str) -> bool:
+    try:
+        return requests.get(f"{base}/readyz", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def wait_until(check, *, timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _drop_databases(postgres_url: str, prefix: str) -> None:
+    with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
+        for service in SERVICE_PORTS:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(f"{prefix}{service}")))
+
+
+@pytest.fixture(scope="session")
+def platform() -> Iterator[Platform]:
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    postgres_url = _postgres_url()
+    prefix = f"e2e_{uuid.uuid4().hex[:8]}_"
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SQLITE_DIR")}
+    env.update({
+        "POSTGRES_URL": postgres_url, "DATABASE_NAME_PREFIX": prefix, "DJANGO_DEBUG": "true",
+        "DEV_ADMIN_EMAIL": ADMIN[0], "DEV_ADMIN_PASSWORD": ADMIN[1], "LOG_LEVEL": "WARNING",
+        "GATEWAY_RATE_LIMIT": "60000r/m", "GATEWAY_RATE_BURST": "2000", "NO_COLOR": "1",
+        "PURCHASE_RETRY_BASE_SECONDS": "1", "PURCHASE_RETRY_MAX_SECONDS": "2",
+        "PURCHASE_WORKER_INTERVAL": "0.5", "BREAKER_RESET_TIMEOUT": "2",
+        "PYTHONUNBUFFERED": "1",
+    })
+    offset = free_port_offset()
+    proxy = TcpProxy(upstream=(urlsplit(postgres_url).hostname or "127.0.0.1",
+                               urlsplit(postgres_url).port or 5432))
+    world = Platform(env=env, postgres_url=postgres_url, prefix=prefix, offset=offset,
+                     gateway=f"http://127.0.0.1:{8080 + offset}", carrier_proxy=proxy)
+    running = None
+    try:
+        result = manage_all("setup", env=env, timeout=600)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+        proxy.start()
+        others = ",".join(name for name in SERVICE_PORTS if name != SEPARATE)
+        running = RunningPlatform(["--only", others, "up", "--workers", "1"], env,
+                                  port_offset=offset)
+        running.wait_ready(timeout=180)
+        world.start_carrier()
+        login = requests.post(f"{world.gateway}/api/auth/login", timeout=10,
+                              json={"email": ADMIN[0], "password": ADMIN[1]})
+        assert login.status_code == 200, login.text
+        world.admin_token = login.json()["access"]
+        yield world
+    finally:
+        world.stop_carrier()
+        if running is not None:
+            running.stop()
+        proxy.stop()
+        with contextlib.suppress(psycopg.Error):
+            _drop_databases(postgres_url, prefix)
