@@ -54,7 +54,8 @@ def _check_local(url: str) -> None:
 
 
 def wrk_available() -> bool:
-    return shutil.which("wrk") is not None
+    """wrk is used when installed, unless BENCH_LOAD_TOOL=python asks for the thread pool."""
+    return os.environ.get("BENCH_LOAD_TOOL") != "python" and shutil.which("wrk") is not None
 
 
 def run_wrk(scenario: str, url: str, *, script: str, duration: int, concurrency: int,

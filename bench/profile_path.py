@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or Path(__file__).resolve().parent / "results")
 DEMO = [f"10000000-0000-4000-8000-{n:012d}" for n in range(1, 21)]
 ADDRESS = {"street": "Avenida Paulista", "number": "1000", "city": "São Paulo", "state": "SP",
            "zip_code": "01310-100", "country": "BR"}
@@ -131,7 +131,7 @@ def main() -> int:
     stats = pstats.Stats(cpu, stream=cpu_text)
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(40)
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"profile-{scenario}.txt"
     header = (f"# {scenario}: {count} requests in-process through config.wsgi.application; "
               f"statuses {statuses}; wall {session.duration:.2f} s "
@@ -142,7 +142,7 @@ def main() -> int:
                 + _trim(cpu_text.getvalue()))
     out.write_text(header + profiler.output_text(unicode=True, color=False, show_all=False)
                    + cpu_part)
-    print(out.relative_to(RESULTS.parent.parent))
+    print(out)
     return 0
 
 

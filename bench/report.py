@@ -90,8 +90,8 @@ def markdown(results: list[Result], meta: dict) -> str:
     if notes:
         lines += ["", "Notes:", ""] + [f"- {note}" for note in notes]
     if meta.get("profiles"):
-        lines += ["", "Profiles (pyinstrument, in-process): "
-                  + ", ".join(f"`{p}`" for p in meta["profiles"])]
+        lines += ["", "Profiles (pyinstrument and cProfile, in-process): "
+                  + ", ".join(f"`{Path(p).name}`" for p in meta["profiles"])]
     lines += ["", "Query counts per request: see `queries.md` (bench/queries.py).", ""]
     return "\n".join(lines)
 

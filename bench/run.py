@@ -65,7 +65,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="reuse the bench databases instead of recreating them")
     parser.add_argument("--profile", action="store_true",
                         help="also profile the order create and product list paths (pyinstrument)")
+    parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator of the single-request scenarios (auto: wrk if "
+                             "installed, else the Python thread pool)")
     parser.add_argument("--label", default="", help="a note written into the results")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="folder of the results (default bench/results)")
     return parser.parse_args(argv)
 
 
@@ -243,7 +248,7 @@ def _token_user_id(token: str) -> str:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["user_id"]
 
 
-def run_profiles(stack: Stack, user_token: str, ready: list[str]) -> list[str]:
+def run_profiles(stack: Stack, user_token: str, ready: list[str], results: Path) -> list[str]:
     """Profile each hot path in-process (pyinstrument) in a subprocess with its settings."""
     written = []
     # The order scenarios left dead row versions behind in the products table: clean them so
@@ -264,7 +269,8 @@ def run_profiles(stack: Stack, user_token: str, ready: list[str]) -> list[str]:
                                                           "BENCH_ORDER_URL":
                                                               stack.url("order_service")}))
     for service, scenario, extra in jobs:
-        env = dict(stack.env, DJANGO_SETTINGS_MODULE="config.settings", **extra)
+        env = dict(stack.env, DJANGO_SETTINGS_MODULE="config.settings",
+                   BENCH_RESULTS=str(results), **extra)
         done = subprocess.run(
             [str(bench_stack.PYTHON), str(bench_stack.BENCH / "profile_path.py"), scenario],
             cwd=bench_stack.ROOT / service, env=env, capture_output=True, text=True,
@@ -285,8 +291,13 @@ def _terminate(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.tool == "python":
+        os.environ["BENCH_LOAD_TOOL"] = "python"
+    elif args.tool == "wrk" and not load.wrk_available():
+        raise SystemExit("wrk is not installed: apt-get install -y wrk, or use --tool python")
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     ports = bench_stack.pick_ports(args.base_port)
     env = bench_stack.base_env(ports)
     stack = Stack(ports=ports, env=env, workers=args.workers, threads=args.threads)
@@ -337,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
                 stack.notes.append(f"purchase not measured: {outcome}")
             else:
                 results.extend(outcome)
-        profiles = run_profiles(stack, user_token, ready) if args.profile else []
+        profiles = run_profiles(stack, user_token, ready, args.results) if args.profile else []
     except KeyboardInterrupt:
         log("interrupted: stopping every process started")
         return 130
@@ -353,9 +364,9 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(), "label": args.label, "notes": stack.notes,
         "profiles": profiles,
     }
-    paths = report.write(results, meta, RESULTS, started_at)
-    log("written: " + ", ".join(str(p.relative_to(bench_stack.ROOT)) for p in paths))
-    print((RESULTS / "latest.md").read_text())
+    paths = report.write(results, meta, args.results, started_at)
+    log("written: " + ", ".join(str(p) for p in paths))
+    print((args.results / "latest.md").read_text())
     return 0
 
 
