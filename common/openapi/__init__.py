@@ -5,6 +5,7 @@ from common.openapi.schemas import (
     ERROR_RESPONSES,
     AutoSchema,
     ErrorEnvelopeSerializer,
+    PageQuerySerializer,
     paginated,
 )
 
@@ -12,6 +13,7 @@ __all__ = [
     "ERROR_RESPONSES",
     "AutoSchema",
     "ErrorEnvelopeSerializer",
+    "PageQuerySerializer",
     "api_paths_only",
     "error_envelope_default",
     "paginated",

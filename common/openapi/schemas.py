@@ -1,10 +1,13 @@
 """OpenAPI plumbing: the schema class, and the error envelope as a component."""
 
+import functools
 import re
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from common.pagination.limit_offset import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -37,8 +40,18 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
 
 
+class PageQuerySerializer(serializers.Serializer):
+    """`?limit=&offset=` of every list, for the OpenAPI document (`parameters=[...]`)."""
+
+    limit = serializers.IntegerField(required=False, min_value=0,
+                                     help_text=f"Default {DEFAULT_LIMIT}, capped at {MAX_LIMIT}.")
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
+
+
+@functools.cache
 def paginated(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
-    """The `{count, limit, offset, results}` page of `serializer_class`, for a list's 200."""
+    """The `{count, limit, offset, results}` page of `serializer_class`, for a list's 200
+    (one component per serializer, however many lists return it)."""
     name = serializer_class.__qualname__.replace(".", "").removesuffix("Serializer")
     return inline_serializer(f"Paginated{name}", {
         "count": serializers.IntegerField(),

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdminOrService, is_admin, is_service
-from common.openapi import ERROR_RESPONSES
+from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
 from common.pagination import LimitOffsetPagination
 from orders import selectors, services
 from orders.models import DECIMAL_PLACES, PRICE_MAX_DIGITS, TOTAL_MAX_DIGITS
@@ -44,21 +44,6 @@ class OrderOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-
-
-class OrderPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    limit = serializers.IntegerField()
-    offset = serializers.IntegerField()
-    results = OrderOutputSerializer(many=True)
-
-
-class PageQuerySerializer(serializers.Serializer):
-    """`?limit=&offset=`, for the OpenAPI document."""
-
-    limit = serializers.IntegerField(required=False, min_value=0,
-                                     help_text="Default 20, capped at 100.")
-    offset = serializers.IntegerField(required=False, min_value=0)
 
 
 class OrderListQuerySerializer(PageQuerySerializer):
@@ -128,7 +113,7 @@ class OrderListCreateApi(APIView):
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OrderListQuerySerializer],
-                   responses={200: OrderPageSerializer, **_errors(400, 401, 403)})
+                   responses={200: paginated(OrderOutputSerializer), **_errors(400, 401, 403)})
     def get(self, request):
         user_id = _user_id_param(request)
         if is_admin(request.user):
@@ -155,7 +140,7 @@ class OrderUserListApi(APIView):
     """`GET /api/orders/user/<user_id>`: that user's orders, for the user and ADMINs."""
 
     @extend_schema(parameters=[PageQuerySerializer],
-                   responses={200: OrderPageSerializer, **_errors(400, 401, 403)})
+                   responses={200: paginated(OrderOutputSerializer), **_errors(400, 401, 403)})
     def get(self, request, user_id):
         if user_id != request.user.id and not is_admin(request.user):
             raise PermissionDenied("You may only list your own orders.")

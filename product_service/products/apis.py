@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin, IsService
-from common.openapi import ERROR_RESPONSES
+from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
 from common.pagination import LimitOffsetPagination, parse_page_params
 from products import selectors, services
 from products.models import PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS
@@ -41,20 +41,13 @@ class ProductOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ProductPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    limit = serializers.IntegerField()
-    offset = serializers.IntegerField()
-    results = ProductOutputSerializer(many=True)
-
-
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": PRICE_PATTERN,
                       "example": "19.99"})
 class PriceField(serializers.DecimalField):
     """A price: documented as the positive two-place decimal string it must be."""
 
 
-class ProductListQuerySerializer(serializers.Serializer):
+class ProductListQuerySerializer(PageQuerySerializer):
     """The query parameters of `GET /api/products`, for the OpenAPI document."""
 
     search = serializers.CharField(required=False, allow_blank=True,
@@ -62,9 +55,6 @@ class ProductListQuerySerializer(serializers.Serializer):
     ids = serializers.RegexField(rf"^{UUID_PATTERN}(?:,{UUID_PATTERN}){{0,{MAX_IDS - 1}}}$",
                                  required=False,
                                  help_text=f"Comma-separated product ids (at most {MAX_IDS}).")
-    limit = serializers.IntegerField(required=False, min_value=0,
-                                     help_text="Default 20, capped at 100.")
-    offset = serializers.IntegerField(required=False, min_value=0)
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -106,7 +96,7 @@ class ProductListCreateApi(APIView):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated(), IsAdmin()]
 
     @extend_schema(parameters=[ProductListQuerySerializer],
-                   responses={200: ProductPageSerializer, **_errors(400, 401)})
+                   responses={200: paginated(ProductOutputSerializer), **_errors(400, 401)})
     def get(self, request):
         raw_ids = request.query_params.get("ids")
         ids = _parse_ids(raw_ids) if raw_ids is not None else None

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
 from common.auth import Role, is_admin
-from common.openapi import ERROR_RESPONSES, paginated
+from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
 from common.pagination import LimitOffsetPagination
 from purchases import selectors, services, states
 
@@ -123,7 +123,8 @@ class PurchaseListCreateApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=[s for s, _ in states.CHOICES]),
-                    OpenApiParameter("user_id", str, description="ADMIN only: one user's.")],
+                    OpenApiParameter("user_id", str, description="ADMIN only: one user's."),
+                    PageQuerySerializer],
         responses={200: paginated(PurchaseOutputSerializer), **_errors(400, 401, 403)})
     def get(self, request):
         if is_admin(request.user):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin
-from common.openapi import ERROR_RESPONSES, paginated
+from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
 from common.pagination import LimitOffsetPagination
 from vouchers import selectors, services
 
@@ -57,7 +57,8 @@ class VoucherListCreateApi(APIView):
         voucher = services.voucher_create(**data.validated_data)
         return Response(VoucherOutputSerializer(voucher).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: paginated(VoucherOutputSerializer), **_errors(400, 401, 403)})
+    @extend_schema(parameters=[PageQuerySerializer],
+                   responses={200: paginated(VoucherOutputSerializer), **_errors(400, 401, 403)})
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.voucher_list(), request, view=self)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin, is_admin, is_service
-from common.openapi import ERROR_RESPONSES, paginated
+from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
 from common.pagination import LimitOffsetPagination
 from users import selectors, services
 from users.models import UserRole
@@ -55,7 +55,8 @@ class UserListCreateApi(APIView):
         user = services.user_create(**data.validated_data)
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: paginated(UserOutputSerializer), **_errors(400, 401, 403)})
+    @extend_schema(parameters=[PageQuerySerializer],
+                   responses={200: paginated(UserOutputSerializer), **_errors(400, 401, 403)})
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.user_list(), request, view=self)
