@@ -1,0 +1,1 @@
+"""Real-browser tests: headless Chromium drives a service started with gunicorn."""

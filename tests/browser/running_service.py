@@ -1,0 +1,113 @@
+"""One service as a real gunicorn process on a free port, on fresh SQLite, always stopped."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 30
+STOP_TIMEOUT_SECONDS = 10
+# The dev admin `ensure_dev_admin` creates in the throwaway database.
+ADMIN_EMAIL = "admin@browser.test"
+ADMIN_PASSWORD = "browser-test-admin-password"
+
+
+def free_port() -> int:
+    """An ephemeral port nobody listens on (never the contract ports 3001-3006/8080)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def service_env(*, sqlite_dir: Path, admin_email: str, admin_password: str) -> dict[str, str]:
+    """Production-like settings (DEBUG off, real keys) on fresh SQLite, never .env or a PG."""
+    env = dict(os.environ)
+    env.update({
+        # pytest-django exported the test settings module; the service needs its own.
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_ENV_FILE": "",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "browser-test-secret-key-not-for-production-0123456789",
+        "JWT_SIGNING_KEY": "browser-test-jwt-signing-key-not-for-production-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_COOKIES": "false",
+        "POSTGRES_URL": "",
+        "DATABASE_URL": "",
+        "SQLITE_DIR": str(sqlite_dir),
+        "DEV_ADMIN_EMAIL": admin_email,
+        "DEV_ADMIN_PASSWORD": admin_password,
+        "LOG_LEVEL": "WARNING",
+    })
+    return env
+
+
+class RunningService:
+    """`gunicorn config.wsgi:application` for one service, in its own process group."""
+
+    def __init__(self, *, service: str, env: dict[str, str], log_path: Path):
+        self.service_dir = ROOT / service
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def prepare(self) -> None:
+        """`migrate` and `ensure_dev_admin` in the service's directory, with the same env."""
+        for command in (["migrate", "--noinput"], ["ensure_dev_admin"]):
+            result = subprocess.run([sys.executable, "manage.py", *command],
+                                    cwd=self.service_dir, env=self.env, capture_output=True,
+                                    text=True, timeout=120)
+            assert result.returncode == 0, (
+                f"manage.py {' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+
+    def start(self) -> None:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                 "--chdir", str(self.service_dir), "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", "1", "--access-logfile", "-"],
+                cwd=self.service_dir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n"
+                                   f"{self.log()}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer /healthz in {START_TIMEOUT_SECONDS} s:\n"
+                           f"{self.log()}")
+
+    def stop(self) -> None:
+        """SIGTERM to the whole process group (master and worker), SIGKILL if it lingers."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        # A worker that outlived its master is still in the group: leave nothing behind.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
