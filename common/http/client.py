@@ -56,6 +56,9 @@ class ServiceClient:
             respect_retry_after_header=False,
         )
         self.session = requests.Session()
+        # Calls go straight to the services: no proxy or netrc lookup in the environment
+        # on every call (a quarter of a call's CPU otherwise).
+        self.session.trust_env = False
         adapter = HTTPAdapter(max_retries=retry, pool_maxsize=10)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

@@ -119,3 +119,12 @@ def test_an_open_breaker_fails_fast_without_a_call():
     with pytest.raises(pybreaker.CircuitBreakerError):
         client.get("/down")
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_proxy_variables_in_the_environment_are_not_used(client, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    responses.get(f"{BASE}/direct", json={})
+    assert client.get("/direct").status_code == 200
+    assert client.session.trust_env is False

@@ -16,7 +16,10 @@ def product_list(*, search: str | None = None, ids: list | None = None) -> Query
 
 
 def product_get(*, product_id) -> Product | None:
-    return Product.objects.filter(id=product_id).first()
+    try:  # .get(): a primary-key lookup needs no ORDER BY, unlike .first()
+        return Product.objects.get(id=product_id)
+    except Product.DoesNotExist:
+        return None
 
 
 def reservation_get(*, reference: str) -> Reservation | None:
