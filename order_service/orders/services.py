@@ -5,11 +5,14 @@ reservation. The order id is chosen first and used as the reservation reference,
 fails after the reservation can give the stock back by that reference.
 """
 
+import contextvars
+import functools
 import hashlib
 import json
 import logging
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -109,6 +112,24 @@ def _order_save(*, order_id: uuid.UUID, user_id: uuid.UUID, lines: list[PricedLi
     return order
 
 
+_lookups = ThreadPoolExecutor(max_workers=8, thread_name_prefix="order-lookups")
+
+
+def _in_context(function, **kwargs):
+    """Run on the pool with this request's context (request id, trace) carried over."""
+    return _lookups.submit(contextvars.copy_context().run, functools.partial(function, **kwargs))
+
+
+def _user_and_products(*, user_id: uuid.UUID, product_ids: list) -> dict:
+    """The user check and the product batch at once (neither needs the other's answer);
+    an unknown user is reported before anything about the products."""
+    user = _in_context(clients.user_exists, user_id=user_id)
+    products = _in_context(clients.product_list_by_ids, product_ids=product_ids)
+    if not user.result():
+        raise ValidationError({"user_id": ["Unknown user."]})
+    return products.result()
+
+
 def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
                  idempotency_key: str | None = None) -> tuple[Order, bool]:
     """Create a pending order with its stock reserved; returns (order, created).
@@ -123,9 +144,7 @@ def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
         if previous is not None:
             return previous, False
 
-    if not clients.user_exists(user_id=user_id):
-        raise ValidationError({"user_id": ["Unknown user."]})
-    products = clients.product_list_by_ids(product_ids=list(quantities))
+    products = _user_and_products(user_id=user_id, product_ids=list(quantities))
     unknown = [product_id for product_id in quantities if product_id not in products]
     if unknown:
         raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
