@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,7 +82,16 @@ def test_a_malformed_request_id_is_replaced(gateway):
 
     error = assert_envelope(response, 404, "not_found")
     assert error["request_id"] != "not valid!"
-    assert len(error["request_id"]) == 32
+    assert uuid.UUID(error["request_id"]).version == 4
+    assert str(uuid.UUID(error["request_id"])) == error["request_id"]
+
+
+def test_a_malformed_request_id_is_replaced_by_a_uuid_on_the_way_to_a_service(gateway):
+    response = call(gateway, "GET", "/api/users/me", headers={"X-Request-ID": "bad id!"})
+
+    replaced = response.headers["X-Request-ID"]
+    assert str(uuid.UUID(replaced)) == replaced
+    assert response.json()["error"]["request_id"] == replaced
 
 
 def test_a_route_whose_service_is_down_answers_upstream_unavailable(gateway):
