@@ -1,11 +1,16 @@
-"""Gunicorn settings of every service image: JSON log lines, and metrics of exited workers."""
+"""Gunicorn settings of every service, in images and under `manage_all.py up`: JSON log
+lines, the request line limit, and metrics of exited workers."""
 
 import os
 
 _service = os.environ.get("SERVICE_NAME") or os.path.basename(os.getcwd())
 _level = os.environ.get("LOG_LEVEL", "INFO").upper()
 
-# The entry point passes the other settings as flags; this file only shapes the logs.
+# The entry point passes the other settings as flags; this file shapes the logs and the limits.
+
+# gunicorn answers a longer request line itself, with an HTML 414; 8190 is its largest
+# bounded limit, and nginx in front (8 KB buffers) answers longer ones in the JSON envelope.
+limit_request_line = 8190
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,6 +19,7 @@ from launcher.readiness import ReadinessWatch
 from launcher.summary import ready_table
 
 ROOT = Path(__file__).resolve().parents[1]
+GUNICORN_CONFIG = ROOT / "compose" / "gunicorn.conf.py"  # the same settings as the images
 WORKER = ("store_service", "process_purchases")
 POLL_SECONDS = 0.2
 EARLY_EXIT_SECONDS = 30  # a child dying this soon is most likely unmigrated databases
@@ -38,6 +39,7 @@ def service_spec(name: str, port: int, options: LaunchOptions,
     return ChildSpec(
         name=name,
         argv=[sys.executable, "-m", "gunicorn", "config.wsgi:application",
+              "--config", str(GUNICORN_CONFIG),
               "--chdir", str(ROOT / name), "--bind", f"127.0.0.1:{port}",
               "--workers", str(options.workers), "--timeout", str(options.timeout),
               "--graceful-timeout", str(max(1, int(options.grace) - 1)),

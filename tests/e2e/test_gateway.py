@@ -70,6 +70,20 @@ def test_partner_routes_stay_internal(gateway, path):
     assert_envelope(response, 404, "not_found")
 
 
+def test_a_request_line_over_8_kb_gets_the_envelope_from_the_gateway(gateway):
+    response = call(gateway, "GET", "/api/users/me?q=" + "x" * 9000)
+
+    error = assert_envelope(response, 414, "validation_error")
+    assert "uri" in error["details"]
+
+
+def test_a_long_request_line_below_the_limit_reaches_the_service_not_gunicorns_html(gateway):
+    service = f"http://127.0.0.1:{3001 + gateway.port_offset}"
+    response = requests.get(f"{service}/api/users/me?q={'x' * 6000}", timeout=10)
+
+    assert_envelope(response, 401, "not_authenticated")
+
+
 def test_a_well_formed_request_id_is_passed_to_the_service_and_echoed(gateway):
     response = call(gateway, "GET", "/api/users/me", headers={"X-Request-ID": "e2e-gateway.42"})
 

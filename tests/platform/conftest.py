@@ -86,7 +86,8 @@ class Platform:
         env = {**self.env, "DATABASE_URL": (
             f"postgres://{user}127.0.0.1:{self.carrier_proxy.port}/{self.database(SEPARATE)}")}
         self.carrier = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--chdir",
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
+             str(ROOT / "compose" / "gunicorn.conf.py"), "--chdir",
              str(ROOT / SEPARATE), "--bind", f"127.0.0.1:{SERVICE_PORTS[SEPARATE] + self.offset}",
              "--workers", "1", "--no-control-socket"],
             cwd=ROOT / SEPARATE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
