@@ -2,7 +2,7 @@
 
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from common.addresses import AddressSerializer
 from common.auth import IsService
 from common.openapi import ERROR_RESPONSES
+from common.responses import created_or_replayed
 from deliveries import selectors, services
 
 MAX_ITEMS = 100
@@ -77,8 +78,7 @@ class DeliveryCreateApi(APIView):
         delivery, created = services.delivery_create(
             reference=values["reference"], origin=values["origin"]["address"],
             destination=values["destination"]["address"], items=values["items"])
-        return Response(DeliveryOutputSerializer(delivery).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return created_or_replayed(DeliveryOutputSerializer(delivery).data, created=created)
 
 
 class DeliveryDetailApi(APIView):

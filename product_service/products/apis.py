@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from common.auth import IsAdmin, IsService
 from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
 from common.pagination import LimitOffsetPagination, parse_page_params
+from common.responses import created_or_replayed
 from products import selectors, services
 from products.models import PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS
 
@@ -195,8 +196,7 @@ class ReservationCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reservation, created = services.reservation_create(**data.validated_data)
-        return Response(ReservationOutputSerializer(reservation).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return created_or_replayed(ReservationOutputSerializer(reservation).data, created=created)
 
 
 class ReservationReleaseApi(APIView):

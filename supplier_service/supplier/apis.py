@@ -1,13 +1,14 @@
 """HTTP API of supplier_service (SERVICE tokens only): provider info and supplier orders."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsService
 from common.openapi import ERROR_RESPONSES
+from common.responses import created_or_replayed
 from supplier import selectors, services
 
 MAX_ITEMS = 100
@@ -79,8 +80,7 @@ class OrderCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order, created = services.supplier_order_create(**data.validated_data)
-        return Response(OrderOutputSerializer(order).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return created_or_replayed(OrderOutputSerializer(order).data, created=created)
 
 
 def _order_or_404(order_number: str):
