@@ -11,7 +11,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,8 +24,9 @@ from psycopg import sql
 
 from common.services import SERVICE_PORTS
 from launcher.gateway import find_nginx
+from launcher.options import parse_options
+from launcher.supervisor import service_spec
 from tests.e2e.running_platform import (
-    ROOT,
     RunningPlatform,
     free_port_offset,
     manage_all,
@@ -85,13 +85,11 @@ class Platform:
         user = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
         env = {**self.env, "DATABASE_URL": (
             f"postgres://{user}127.0.0.1:{self.carrier_proxy.port}/{self.database(SEPARATE)}")}
-        self.carrier = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
-             str(ROOT / "compose" / "gunicorn.conf.py"), "--chdir",
-             str(ROOT / SEPARATE), "--bind", f"127.0.0.1:{SERVICE_PORTS[SEPARATE] + self.offset}",
-             "--workers", "1", "--no-control-socket"],
-            cwd=ROOT / SEPARATE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+        spec = service_spec(SEPARATE, SERVICE_PORTS[SEPARATE] + self.offset,
+                            parse_options(["--workers", "1"]), env)
+        self.carrier = subprocess.Popen(spec.argv, cwd=spec.cwd, env={**env, **spec.env},
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
         wait_until(lambda: _ready(self.url(SEPARATE)), timeout=60, what="carrier_service ready")
 
     def stop_carrier(self) -> None:
