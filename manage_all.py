@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -166,8 +167,6 @@ def test_suites(names: list[str]) -> list[tuple[str, Path, list[str]]]:
 
 
 def summarize(output: str) -> dict[str, int]:
-    import re
-
     counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
     lines = [line for line in output.splitlines() if line.strip()]
     last = lines[-1] if lines else ""
