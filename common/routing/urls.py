@@ -1,17 +1,20 @@
-"""URL patterns every service mounts: health, metrics, OpenAPI, Swagger UI, admin, a JSON 404."""
+"""URL patterns every service mounts: health, metrics, OpenAPI, Swagger UI, admin, the catch-all."""
 
 from django.contrib import admin
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from common.errors.handlers import not_found
 from common.health.views import health, healthz, readyz
 from common.metrics.views import metrics_view
 from common.routing.names import CATCH_ALL_NAME
+from common.routing.slash import other_slash_or_not_found
 
 
 def common_urlpatterns(api_patterns: list) -> list:
-    """The service's API patterns framed by the shared ones; the catch-all 404 comes last."""
+    """The service's API patterns framed by the shared ones.
+
+    The catch-all comes last: it serves the path's other slash form, else the 404 envelope.
+    """
     return [
         path("healthz", healthz, name="healthz"),
         path("readyz", readyz, name="readyz"),
@@ -21,5 +24,5 @@ def common_urlpatterns(api_patterns: list) -> list:
         path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
         path("admin/", admin.site.urls),
         *api_patterns,
-        re_path(r"^[\s\S]*$", not_found, name=CATCH_ALL_NAME),  # newlines too
+        re_path(r"^[\s\S]*$", other_slash_or_not_found, name=CATCH_ALL_NAME),  # newlines too
     ]

@@ -119,7 +119,6 @@ def service_settings(
             "common.logging.AccessLogMiddleware",
             "common.metrics.MetricsMiddleware",
             "common.errors.UnhandledExceptionMiddleware",
-            "common.routing.SlashAgnosticMiddleware",
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
