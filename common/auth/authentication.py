@@ -44,6 +44,10 @@ class Principal(TokenUser):
 class JWTAuthentication(JWTStatelessUserAuthentication):
     """Bearer access tokens issued by user_service, checked for the contract's claims."""
 
+    def __init__(self):
+        """Nothing to set up. simplejwt's own __init__ looks up the user model, on every
+        request, for a user table this stateless check never reads."""
+
     def get_user(self, validated_token):
         try:
             uuid.UUID(str(validated_token["user_id"]))

@@ -1,5 +1,6 @@
 """`?limit=&offset=` answering `{count, limit, offset, results}`."""
 
+from django.db.models import Count, QuerySet, Window
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -38,10 +39,18 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.limit, self.offset = parse_page_params(request.query_params)
         self.request = request
-        self.count = self.get_count(queryset)
-        if self.count == 0 or self.offset >= self.count:
-            return []
-        return list(queryset[self.offset:self.offset + self.limit])
+        window = slice(self.offset, self.offset + self.limit)
+        if not isinstance(queryset, QuerySet):
+            self.count = len(queryset)
+            return list(queryset[window])
+        # One query for the page and the total (COUNT(*) OVER ()); a separate count only
+        # when the page is empty and so carries no total.
+        page = list(queryset.annotate(page_total=Window(Count("*")))[window]) if self.limit else []
+        if page:
+            self.count = page[0].page_total
+        else:
+            self.count = 0 if self.offset == 0 and self.limit else queryset.count()
+        return page
 
     def get_paginated_response(self, data):
         return Response({

@@ -65,6 +65,45 @@ def test_product_list_pages_with_limit_and_offset(api_client):
     assert (body["count"], body["limit"], body["offset"], len(body["results"])) == (3, 1, 1, 1)
 
 
+def test_product_list_past_the_end_still_counts_the_catalog(api_client):
+    ProductFactory.create_batch(3)
+
+    past = api_client.get("/api/products", {"offset": 5}).json()
+    empty_page = api_client.get("/api/products", {"limit": 0}).json()
+
+    assert (past["count"], past["results"]) == (3, [])
+    assert (empty_page["count"], empty_page["results"]) == (3, [])
+
+
+def test_product_list_of_an_empty_catalog(api_client):
+    body = api_client.get("/api/products").json()
+
+    assert (body["count"], body["results"]) == (0, [])
+
+
+def test_product_list_counts_one_query_for_the_page_and_the_total(api_client):
+    ProductFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        body = api_client.get("/api/products", {"limit": 2}).json()
+
+    assert (body["count"], len(body["results"])) == (3, 2)
+    assert len(queries) == 1
+
+
+@pytest.mark.parametrize("price", [Decimal("0.01"), Decimal("5.5"), Decimal("99999999.99")])
+def test_product_output_is_what_the_documented_serializer_gives(price):
+    """The hot reads render products directly; the JSON must stay the serializer's."""
+    from products.apis import ProductOutputSerializer, product_data
+    from products.selectors import product_row_get
+
+    product = ProductFactory(price=price, description="ünïcode ✓")
+    product.refresh_from_db()
+
+    expected = ProductOutputSerializer(product).data
+    assert product_data(product_row_get(product_id=product.id)) == expected
+    assert product_data(vars(product)) == expected
+
+
 def test_product_list_rejects_a_negative_limit(api_client):
     response = api_client.get("/api/products", {"limit": -1})
 

@@ -1,0 +1,69 @@
+"""CompiledRead: SQL compiled once by the ORM, rows converted as the ORM converts them."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Count, Window
+from django.test.utils import CaptureQueriesContext
+
+from common.db import CompiledRead
+
+pytestmark = pytest.mark.django_db
+
+BY_USERNAME = CompiledRead(lambda: User.objects.filter(username="sample"),
+                           params=[User._meta.get_field("username")])
+NEWEST_FIRST = CompiledRead(
+    lambda: User.objects.order_by("-id").annotate(total=Window(Count("*"))), paged=True)
+
+
+def _users(count: int) -> list[User]:
+    return [User.objects.create_user(f"user{n}", f"user{n}@example.com") for n in range(count)]
+
+
+def test_rows_are_the_orm_values_by_attname():
+    user = _users(2)[1]
+    expected = User.objects.filter(username=user.username).values().get()
+
+    rows = BY_USERNAME.rows(user.username)
+
+    assert rows == [expected]
+    assert rows[0]["date_joined"].tzinfo is not None  # converted, on SQLite too
+    assert rows[0]["is_active"] is True
+
+
+def test_no_row_is_an_empty_list():
+    assert BY_USERNAME.rows("nobody") == []
+
+
+def test_each_run_is_one_query_and_the_sql_is_reused():
+    _users(1)
+    with CaptureQueriesContext(connection) as queries:
+        BY_USERNAME.rows("user0")
+        BY_USERNAME.rows("user1")
+
+    assert len(queries) == 2
+    assert queries[0]["sql"].split("WHERE")[0] == queries[1]["sql"].split("WHERE")[0]
+
+
+def test_a_paged_read_takes_limit_and_offset_and_keeps_annotations():
+    users = _users(5)
+
+    rows = NEWEST_FIRST.rows(limit=2, offset=1)
+
+    assert [row["id"] for row in rows] == [users[3].id, users[2].id]
+    assert {row["total"] for row in rows} == {5}
+
+
+def test_the_parameters_must_match_the_named_fields():
+    read = CompiledRead(lambda: User.objects.filter(username="a", email="b"),
+                        params=[User._meta.get_field("username")])
+
+    with pytest.raises(ValueError, match="2 parameters, 1 fields"):
+        read.rows("a")
+
+
+def test_a_sliced_queryset_is_refused():
+    read = CompiledRead(lambda: User.objects.all()[:5])
+
+    with pytest.raises(ValueError, match="paged=True"):
+        read.rows()
