@@ -1,8 +1,8 @@
 """Writes on orders: creation (user check, batch product fetch, stock reservation) and status moves.
 
-Creating an order makes three calls whatever its size: the user, every product at once, one
-reservation. The order id is chosen first and used as the reservation reference, so whatever
-fails after the reservation can give the stock back by that reference.
+Creating an order makes three calls whatever its size, all started at once: the user, every
+product in one batch, one reservation. The order id is chosen first and used as the
+reservation reference, so whatever fails can give the stock back by that reference.
 """
 
 import contextvars
@@ -12,7 +12,7 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -93,41 +93,70 @@ def _reservation_release_quietly(*, reference: str) -> None:
                      extra={"reservation": reference})
 
 
-def _order_save(*, order_id: uuid.UUID, user_id: uuid.UUID, lines: list[PricedLine],
-                total: Decimal, idempotency: tuple[uuid.UUID, str, str] | None) -> Order:
-    """The order, its lines and its idempotency key, in one transaction."""
-    with transaction.atomic():
-        order = Order.objects.create(id=order_id, user_id=user_id, total_amount=total,
-                                     status=INITIAL)
-        OrderItem.objects.bulk_create([
-            OrderItem(order=order, product_id=line.product_id, name=line.name,
-                      unit_price=line.unit_price, quantity=line.quantity,
-                      line_total=line.line_total)
-            for line in lines
-        ])
-        if idempotency is not None:
-            caller_id, key, request_hash = idempotency
-            IdempotencyKey.objects.create(user_id=caller_id, key=key, request_hash=request_hash,
-                                          order=order)
+def _order_insert(*, order_id: uuid.UUID, user_id: uuid.UUID, lines: list[PricedLine],
+                  total: Decimal, idempotency: tuple[uuid.UUID, str, str] | None) -> Order:
+    """The order, its lines and its idempotency key; the caller holds the transaction."""
+    order = Order.objects.create(id=order_id, user_id=user_id, total_amount=total,
+                                 status=INITIAL)
+    items = OrderItem.objects.bulk_create([
+        OrderItem(order=order, product_id=line.product_id, name=line.name,
+                  unit_price=line.unit_price, quantity=line.quantity,
+                  line_total=line.line_total)
+        for line in lines
+    ])
+    if idempotency is not None:
+        caller_id, key, request_hash = idempotency
+        IdempotencyKey.objects.create(user_id=caller_id, key=key, request_hash=request_hash,
+                                      order=order)
+    # The answer is built from what was just written, with no second read.
+    order._prefetched_objects_cache = {"items": items}
     return order
 
 
-_lookups = ThreadPoolExecutor(max_workers=8, thread_name_prefix="order-lookups")
+_calls = ThreadPoolExecutor(max_workers=12, thread_name_prefix="order-calls")
 
 
-def _in_context(function, **kwargs):
+def _in_context(function, **kwargs) -> Future:
     """Run on the pool with this request's context (request id, trace) carried over."""
-    return _lookups.submit(contextvars.copy_context().run, functools.partial(function, **kwargs))
+    return _calls.submit(contextvars.copy_context().run, functools.partial(function, **kwargs))
 
 
-def _user_and_products(*, user_id: uuid.UUID, product_ids: list) -> dict:
-    """The user check and the product batch at once (neither needs the other's answer);
-    an unknown user is reported before anything about the products."""
-    user = _in_context(clients.user_exists, user_id=user_id)
-    products = _in_context(clients.product_list_by_ids, product_ids=product_ids)
-    if not user.result():
-        raise ValidationError({"user_id": ["Unknown user."]})
-    return products.result()
+class _Calls:
+    """The three calls an order needs, all started at once: none needs another's answer.
+
+    The reservation only needs ids and quantities, so it runs beside the user check and the
+    product batch instead of after them; if the order then fails for any reason, the stock is
+    given back. Errors are reported in the contract's order: the user, the products, the stock.
+    """
+
+    def __init__(self, *, user_id: uuid.UUID, quantities: dict[uuid.UUID, int], reference: str):
+        self.reference = reference
+        self._quantities = quantities
+        self._user = _in_context(clients.user_exists, user_id=user_id)
+        self._products = _in_context(clients.product_list_by_ids, product_ids=list(quantities))
+        self._reservation = _in_context(clients.reservation_create, reference=reference,
+                                        quantities=quantities)
+
+    def products(self) -> dict[uuid.UUID, dict]:
+        """The products, once the user and every product are known to exist."""
+        if not self._user.result():
+            raise ValidationError({"user_id": ["Unknown user."]})
+        products = self._products.result()
+        unknown = [pid for pid in self._quantities if pid not in products]
+        if unknown:
+            raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
+        return products
+
+    def reserved(self) -> None:
+        """Wait for the reservation; a refusal (409, 400) or a lost call raises."""
+        self._reservation.result()
+
+    def give_back(self) -> None:
+        """Release the stock unless the reservation was refused (then nothing was taken).
+        A lost answer (UpstreamUnavailable) may hide a reservation made: released too."""
+        error = self._reservation.exception()
+        if error is None or isinstance(error, UpstreamUnavailable):
+            _reservation_release_quietly(reference=self.reference)
 
 
 def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
@@ -144,27 +173,19 @@ def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
         if previous is not None:
             return previous, False
 
-    products = _user_and_products(user_id=user_id, product_ids=list(quantities))
-    unknown = [product_id for product_id in quantities if product_id not in products]
-    if unknown:
-        raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
-    lines, total = order_lines_price(quantities=quantities, products=products)
-
     order_id = uuid.uuid4()
-    reference = str(order_id)
-    try:
-        clients.reservation_create(reference=reference, quantities=quantities)
-    except UpstreamUnavailable:
-        # The reservation may have been made before the answer was lost.
-        _reservation_release_quietly(reference=reference)
-        raise
-
+    calls = _Calls(user_id=user_id, quantities=quantities, reference=str(order_id))
     idempotency = (caller_id, idempotency_key, request_hash) if idempotency_key else None
     try:
-        order = _order_save(order_id=order_id, user_id=user_id, lines=lines, total=total,
-                            idempotency=idempotency)
+        lines, total = order_lines_price(quantities=quantities, products=calls.products())
+        # The rows are written while the reservation may still be running, and committed
+        # only once it has succeeded.
+        with transaction.atomic():
+            order = _order_insert(order_id=order_id, user_id=user_id, lines=lines, total=total,
+                                  idempotency=idempotency)
+            calls.reserved()
     except IntegrityError:
-        _reservation_release_quietly(reference=reference)
+        calls.give_back()
         # A concurrent create with the same key won the race: answer its order.
         previous = idempotency_key and _replayed(caller_id=caller_id, key=idempotency_key,
                                                  request_hash=request_hash)
@@ -172,9 +193,9 @@ def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
             return previous, False
         raise
     except BaseException:
-        _reservation_release_quietly(reference=reference)
+        calls.give_back()
         raise
-    return selectors.order_get(order_id=order.id), True
+    return order, True
 
 
 def order_status_change(*, order_id: uuid.UUID, status: str) -> Order:

@@ -38,6 +38,14 @@ def _release_calls(partners):
     return calls_to(partners, "DELETE", upstream.reservations_url())
 
 
+def _nothing_held(partners) -> bool:
+    """Every reservation made (it runs beside the checks) was given back by its reference."""
+    made = {json.loads(call.request.body)["reference"] for call in _reserve_calls(partners)
+            if getattr(call.response, "status_code", None) in (200, 201)}
+    released = {call.request.url.rsplit("/", 1)[1] for call in _release_calls(partners)}
+    return made <= released
+
+
 # ---- success -------------------------------------------------------------------------------
 
 def test_order_create_prices_lines_from_the_products(api_client, partners, customer_id,
@@ -233,16 +241,18 @@ def test_order_create_for_someone_else_is_403_for_a_user(api_client, partners, c
 
 
 def test_order_create_for_an_unknown_user_is_400(api_client, partners, admin_headers):
-    ghost = uuid.uuid4()
+    ghost, keyboard = uuid.uuid4(), product()
+    stub_happy_path(partners, uuid.uuid4(), [keyboard])
     upstream.stub_user(partners, ghost, status=404)
 
-    response = _post(api_client, admin_headers, _body((product(), 1), user_id=str(ghost)))
+    response = _post(api_client, admin_headers, _body((keyboard, 1), user_id=str(ghost)))
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
     assert "user_id" in response.json()["error"]["details"]
-    # the product lookup runs beside the user check; nothing is reserved
-    assert not [call for call in partners.calls if "/reservations" in call.request.url]
+    # the reservation ran beside the user check and was given back
+    assert len(_reserve_calls(partners)) == len(_release_calls(partners)) == 1
+    assert _nothing_held(partners)
     assert not Order.objects.exists()
 
 
@@ -251,13 +261,31 @@ def test_order_create_with_an_unknown_product_is_400(api_client, partners, custo
     known, unknown = product(), product()
     upstream.stub_user(partners, customer_id)
     upstream.stub_products(partners, [known])
+    # product_service refuses to reserve an unknown product: nothing to give back
+    upstream.stub_reserve(partners, status=400,
+                          details={"items": [f"Unknown product {unknown['id']}."]})
 
     response = _post(api_client, customer_headers, _body((known, 1), (unknown, 1)))
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
     assert response.json()["error"]["details"]["items"] == [f"Unknown product {unknown['id']}."]
-    assert not _reserve_calls(partners)
+    assert not _release_calls(partners)
+    assert not Order.objects.exists()
+
+
+def test_order_create_with_an_unknown_product_gives_back_a_reservation_made(
+        api_client, partners, customer_id, customer_headers):
+    """The batch said unknown but the reservation went through (the product appeared in
+    between): the answer is still 400, and the stock is released."""
+    known, late = product(), product()
+    stub_happy_path(partners, customer_id, [known])
+
+    response = _post(api_client, customer_headers, _body((known, 1), (late, 1)))
+
+    assert response.status_code == 400
+    assert len(_release_calls(partners)) == 1
+    assert _nothing_held(partners)
     assert not Order.objects.exists()
 
 
@@ -303,13 +331,18 @@ def test_order_create_when_a_product_vanished_before_reserving_is_400(
 ])
 def test_order_create_when_user_service_fails_is_503(api_client, partners, customer_id,
                                                      customer_headers, failure):
+    keyboard = product()
     partners.add(responses.GET, upstream.user_url(customer_id), **failure)
+    upstream.stub_products(partners, [keyboard])
+    upstream.stub_reserve(partners)
+    upstream.stub_release(partners)
 
-    response = _post(api_client, customer_headers, _body((product(), 1)))
+    response = _post(api_client, customer_headers, _body((keyboard, 1)))
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "upstream_unavailable"
-    assert not _reserve_calls(partners)
+    assert len(_release_calls(partners)) == 1
+    assert _nothing_held(partners)
     assert not Order.objects.exists()
 
 
@@ -322,12 +355,15 @@ def test_order_create_when_the_product_fetch_fails_is_503(api_client, partners, 
                                                           customer_headers, failure):
     upstream.stub_user(partners, customer_id)
     partners.add(responses.GET, upstream.products_url(), **failure)
+    upstream.stub_reserve(partners)
+    upstream.stub_release(partners)
 
     response = _post(api_client, customer_headers, _body((product(), 1)))
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "upstream_unavailable"
-    assert not _reserve_calls(partners)
+    assert len(_release_calls(partners)) == 1
+    assert _nothing_held(partners)
     assert not Order.objects.exists()
 
 
@@ -359,7 +395,7 @@ def test_order_create_when_saving_fails_releases_the_reservation(api_client, par
     keyboard = product()
     stub_happy_path(partners, customer_id, [keyboard])
 
-    with mock.patch("orders.services._order_save", side_effect=DatabaseError("disk full")):
+    with mock.patch("orders.services._order_insert", side_effect=DatabaseError("disk full")):
         response = _post(api_client, customer_headers, _body((keyboard, 1)))
 
     assert response.status_code == 500

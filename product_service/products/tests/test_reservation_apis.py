@@ -3,6 +3,8 @@
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from common.testing import auth_header
 from products.models import Product, Reservation
@@ -36,6 +38,20 @@ def test_reservation_create_takes_the_stock(api_client, service_headers):
     assert sorted((item["product_id"], item["quantity"]) for item in body["items"]) == sorted(
         [(str(keyboard.id), 3), (str(mouse.id), 2)])
     assert (_stock(keyboard), _stock(mouse)) == (2, 0)
+
+
+def test_reservation_create_query_count_does_not_grow_with_the_lines(api_client,
+                                                                    service_headers):
+    products = ProductFactory.create_batch(50, stock=10)
+    with CaptureQueriesContext(connection) as one:
+        _reserve(api_client, service_headers, "order-1", (products[0], 1))
+    with CaptureQueriesContext(connection) as fifty:
+        response = _reserve(api_client, service_headers, "order-2",
+                            *[(product, 2) for product in products])
+
+    assert response.status_code == 201
+    assert len(one) == len(fifty)
+    assert [_stock(product) for product in products] == [7] + [8] * 49
 
 
 def test_reservation_create_merges_the_same_product_named_twice(api_client, service_headers):
