@@ -67,3 +67,13 @@ def test_a_sliced_queryset_is_refused():
 
     with pytest.raises(ValueError, match="paged=True"):
         read.rows()
+
+
+def test_instances_are_model_objects_as_the_orm_loads_them():
+    user = _users(1)[0]
+
+    [loaded] = BY_USERNAME.instances(user.username)
+
+    assert isinstance(loaded, User)
+    assert (loaded.pk, loaded.email, loaded.date_joined) == (user.pk, user.email, user.date_joined)
+    assert not loaded._state.adding

@@ -5,6 +5,7 @@ hottest path; they run SQL the ORM compiled once (`common.db.CompiledRead`) and 
 rows. Everything else is an ordinary queryset.
 """
 
+import functools
 import uuid
 
 from django.db.models import Count, QuerySet, Window
@@ -26,6 +27,20 @@ def product_page(*, limit: int, offset: int) -> tuple[list[dict], int]:
     total = rows[0]["page_total"] if rows else (
         Product.objects.count() if offset or not limit else 0)
     return rows, total
+
+
+@functools.cache
+def _by_ids(count: int) -> CompiledRead:
+    """The batch read for `count` distinct ids (at most 100 such reads are compiled)."""
+    return CompiledRead(
+        lambda: Product.objects.filter(id__in=[uuid.UUID(int=n) for n in range(count)])
+        .order_by(*NEWEST_FIRST),
+        params=[Product._meta.pk] * count)
+
+
+def product_rows_by_ids(*, ids: list[uuid.UUID]) -> list[dict]:
+    """The products among these distinct ids, newest first, as rows (unknown ids are absent)."""
+    return _by_ids(len(ids)).rows(*ids)
 
 
 def product_row_get(*, product_id) -> dict | None:

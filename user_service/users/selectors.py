@@ -1,8 +1,15 @@
 """Reads on users."""
 
+import uuid
+
 from django.db.models import QuerySet
 
+from common.db import CompiledRead
 from users.models import User
+
+# Every order creation checks its user by id: that read is compiled once (common.db).
+_BY_ID = CompiledRead(lambda: User.objects.filter(id=uuid.UUID(int=0)).order_by(),
+                      params=[User._meta.pk])
 
 
 def user_list() -> QuerySet[User]:
@@ -14,4 +21,5 @@ def user_get(*, user_id) -> User | None:
 
 
 def user_get_active(*, user_id) -> User | None:
-    return User.objects.filter(id=user_id, is_active=True).first()
+    found = _BY_ID.instances(user_id)
+    return found[0] if found and found[0].is_active else None

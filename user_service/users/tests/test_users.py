@@ -54,6 +54,15 @@ def test_a_user_reading_another_user_is_403(as_user):
     assert response.json()["error"]["code"] == "permission_denied"
 
 
+def test_a_deactivated_user_is_not_found(api, user):
+    User.objects.filter(id=user.id).update(is_active=False)
+
+    response = api.get(f"/api/users/{user.id}", **auth_header(role="SERVICE"))
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
 def test_admin_and_service_read_any_user(as_admin, api, user):
     assert as_admin.get(f"/api/users/{user.id}").status_code == 200
     response = api.get(f"/api/users/{user.id}", **auth_header(role="SERVICE"))
