@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -89,3 +90,21 @@ class AdminOrServiceApi(APIView):
 
     def get(self, request):
         return Response({"ok": True})
+
+
+class GreetingApi(APIView):
+    """GET for anyone (its anonymous JSON GETs go through fast_json_read); POST answers 201."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, name):
+        if name == "nobody":
+            raise NotFound("No such name.")
+        return Response({"hello": name, "via": "drf"})
+
+    def post(self, request, name):
+        return Response({"posted": name}, status=201)
+
+
+def greeting_read(request, name):
+    return None if name == "nobody" else {"hello": name, "via": "fast"}

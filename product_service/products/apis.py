@@ -116,6 +116,30 @@ def _product_or_404(product_id):
     return product
 
 
+def catalog_page(*, limit: int, offset: int) -> dict:
+    rows, count = selectors.product_page(limit=limit, offset=offset)
+    return {"count": count, "limit": limit, "offset": offset,
+            "results": [product_data(row) for row in rows]}
+
+
+def catalog_page_read(request, **kwargs) -> dict | None:
+    """The anonymous JSON `GET /api/products` (common.views.fast_json_read): the plain page
+    only; a batch, a search or a bad parameter is left to the DRF view."""
+    if "ids" in request.GET or request.GET.get("search"):
+        return None
+    try:
+        limit, offset = parse_page_params(request.GET)
+    except ValidationError:
+        return None
+    return catalog_page(limit=limit, offset=offset)
+
+
+def product_read(request, product_id) -> dict | None:
+    """The anonymous JSON `GET /api/products/<id>`; an unknown id is left to the DRF view."""
+    row = selectors.product_row_get(product_id=product_id)
+    return product_data(row) if row is not None else None
+
+
 class PublicReadApi(APIView):
     """Anyone reads; only ADMINs write."""
 
@@ -133,9 +157,7 @@ class ProductListCreateApi(PublicReadApi):
         raw_ids = request.query_params.get("ids")
         search = request.query_params.get("search")
         if raw_ids is None and not search:
-            rows, count = selectors.product_page(limit=limit, offset=offset)
-            return _page([product_data(row) for row in rows], count=count, limit=limit,
-                         offset=offset)
+            return Response(catalog_page(limit=limit, offset=offset))
         ids = _parse_ids(raw_ids) if raw_ids is not None else None
         if ids is not None:  # a batch fetch answers every id asked for in one page
             limit = max(limit, len(ids))
@@ -163,10 +185,10 @@ class ProductDetailApi(PublicReadApi):
 
     @extend_schema(responses={200: ProductOutputSerializer, **_errors(401, 404)})
     def get(self, request, product_id):
-        row = selectors.product_row_get(product_id=product_id)
-        if row is None:
+        data = product_read(request, product_id)
+        if data is None:
             raise NotFound("Product not found.")
-        return Response(product_data(row))
+        return Response(data)
 
     def _update(self, request, product_id, *, partial: bool):
         product = _product_or_404(product_id)

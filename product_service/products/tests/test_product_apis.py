@@ -104,6 +104,23 @@ def test_product_output_is_what_the_documented_serializer_gives(price):
     assert product_data(vars(product)) == expected
 
 
+@pytest.mark.parametrize("path", ["/api/products/{id}", "/api/products?limit=2&offset=1",
+                                  "/api/products"])
+def test_product_reads_answer_the_same_with_and_without_drf(api_client, path):
+    """Anonymous JSON GETs skip DRF (common.views.fast_json_read); `?format=json` forces the
+    DRF view. Both must give the same answer."""
+    products = _aged(ProductFactory.create_batch(3))
+    path = path.format(id=products[0].id)
+
+    fast = api_client.get(path)
+    drf = api_client.get(path + ("&" if "?" in path else "?") + "format=json")
+
+    assert fast.status_code == drf.status_code == 200
+    assert fast.content == drf.content
+    assert (fast["Content-Type"], fast["Allow"], fast["Vary"]) == (
+        drf["Content-Type"], drf["Allow"], drf["Vary"])
+
+
 def test_product_list_rejects_a_negative_limit(api_client):
     response = api_client.get("/api/products", {"limit": -1})
 
