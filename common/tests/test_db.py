@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Count, Window
 from django.test.utils import CaptureQueriesContext
 
-from common.db import CompiledRead
+from common.db import CompiledRead, subtract_by_key
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,19 @@ def test_instances_are_model_objects_as_the_orm_loads_them():
     assert isinstance(loaded, User)
     assert (loaded.pk, loaded.email, loaded.date_joined) == (user.pk, user.email, user.date_joined)
     assert not loaded._state.adding
+
+
+def test_subtract_by_key_takes_each_rows_amount_in_one_statement():
+    from django.contrib.admin.models import LogEntry
+
+    user = _users(1)[0]
+    for n in range(3):
+        LogEntry.objects.create(user=user, action_flag=10, object_repr=str(n))
+    with CaptureQueriesContext(connection) as queries:
+        changed = subtract_by_key(LogEntry, key="object_repr", column="action_flag",
+                                  amounts={"0": 1, "2": 7, "missing": 5}, touch=None)
+
+    assert (changed, len(queries)) == (2, 1)
+    flags = dict(LogEntry.objects.values_list("object_repr", "action_flag"))
+    assert flags == {"0": 9, "1": 10, "2": 3}
+    assert subtract_by_key(LogEntry, key="id", column="action_flag", amounts={}) == 0

@@ -3,11 +3,12 @@
 import uuid
 from collections import defaultdict
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 
+from common.db import subtract_by_key
 from common.errors import Conflict
 from products import selectors
 from products.models import Product, Reservation, ReservationLine
@@ -63,30 +64,6 @@ def _short(wanted: dict[uuid.UUID, int], stock: dict[uuid.UUID, int]) -> Conflic
         for product_id in sorted(wanted) if stock[product_id] < wanted[product_id]]})
 
 
-def _stock_take(wanted: dict[uuid.UUID, int]) -> None:
-    """Take every line's quantity in one UPDATE, once the rows are locked and checked.
-
-    Written as SQL: the ORM spends about 1.8 ms of CPU building the equivalent
-    `Case(When(...))` update (docs/benchmarks.md), more than the rest of the reservation's
-    statements together. The statement is plain SQL that PostgreSQL and SQLite both run; the
-    CHECK (stock >= 0) constraint still stands behind it.
-    """
-    quote = connection.ops.quote_name
-    pk, stock, updated_at = (Product._meta.get_field(name)
-                             for name in ("id", "stock", "updated_at"))
-    ids = [pk.get_db_prep_value(product_id, connection) for product_id in wanted]
-    table, id_column, stock_column = (quote(Product._meta.db_table), quote(pk.column),
-                                      quote(stock.column))
-    cases = " ".join(["WHEN %s THEN %s"] * len(wanted))
-    sql = (f"UPDATE {table} SET {stock_column} = {stock_column} - CASE {id_column} {cases} END, "
-           f"{quote(updated_at.column)} = %s "
-           f"WHERE {id_column} IN ({', '.join(['%s'] * len(wanted))})")
-    params = [value for pair in zip(ids, wanted.values(), strict=True) for value in pair]
-    params += [updated_at.get_db_prep_value(timezone.now(), connection), *ids]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
     """Four statements whatever the number of lines: the reservation row, the product rows
     locked and checked, one UPDATE taking every line's stock, the lines.
@@ -106,7 +83,7 @@ def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
         raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
     if any(stock[product_id] < wanted[product_id] for product_id in ids):
         raise _short(wanted, stock)
-    _stock_take(wanted)
+    subtract_by_key(Product, key="id", column="stock", amounts=wanted)
     lines = ReservationLine.objects.bulk_create([
         ReservationLine(reservation=reservation, product_id=product_id, quantity=wanted[product_id])
         for product_id in ids

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.db import subtract_by_key
 from common.errors import Conflict
 from supplier import order_states, selectors
 from supplier.models import (
@@ -78,10 +79,7 @@ def _take_stock(wanted: dict) -> None:
     if short:
         raise Conflict("The supplier does not have enough stock for some items.",
                        details={"items": short})
-    now = timezone.now()
-    for pid in product_ids:
-        SupplierProduct.objects.filter(product_id=pid).update(
-            stock=F("stock") - wanted[pid], updated_at=now)
+    subtract_by_key(SupplierProduct, key="product_id", column="stock", amounts=wanted)
 
 
 def _create_order(*, reference: str, wanted: dict) -> None:

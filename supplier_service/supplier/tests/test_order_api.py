@@ -5,6 +5,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +24,20 @@ def _order(client, reference="purchase-1:order", items=None):
 
 def _stock(product) -> int:
     return SupplierProduct.objects.get(pk=product.pk).stock
+
+
+def test_order_create_query_count_does_not_grow_with_the_lines(service_client):
+    products = SupplierProductFactory.create_batch(50, stock=10)
+    with CaptureQueriesContext(connection) as one:
+        _order(service_client, "p-1:order",
+               [{"product_id": str(products[0].product_id), "quantity": 1}])
+    with CaptureQueriesContext(connection) as fifty:
+        response = _order(service_client, "p-2:order",
+                          [{"product_id": str(p.product_id), "quantity": 2} for p in products])
+
+    assert response.status_code == 201
+    assert len(one) == len(fifty)
+    assert [_stock(product) for product in products] == [7] + [8] * 49
 
 
 def test_order_create_answers_201_with_the_order_and_takes_stock(service_client):
