@@ -43,6 +43,23 @@ def test_a_browser_gets_the_browsable_api(client):
     assert response["Content-Type"].startswith("text/html")
 
 
+def test_a_type_drf_cannot_render_is_still_refused(client):
+    assert client.get(GREETING, HTTP_ACCEPT="application/xml").status_code == 406
+
+
+@pytest.mark.parametrize("accept", ["application/json; indent=4", "application/json, text/plain"])
+def test_any_other_accept_header_is_negotiated_by_drf(client, accept):
+    response = client.get(GREETING, HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response.json()["via"] == "drf"
+
+
+@pytest.mark.parametrize("accept", ["", "*/*", "application/json"])
+def test_plain_json_accept_headers_take_the_fast_path(client, accept):
+    assert client.get(GREETING, HTTP_ACCEPT=accept).json()["via"] == "fast"
+
+
 def test_what_the_read_declines_is_answered_by_the_drf_view(client):
     response = client.get("/api/greetings/nobody")
 

@@ -19,11 +19,16 @@ from rest_framework.renderers import JSONRenderer
 _render = JSONRenderer().render
 
 
+# Accept headers that DRF's content negotiation answers with plain JSON. Anything else (a
+# browser's text/html, `application/json; indent=4`, a type DRF refuses with 406) is DRF's.
+_PLAIN_JSON_ACCEPTS = frozenset({"", "*/*", "application/json"})
+
+
 def _is_anonymous_json_get(request: HttpRequest) -> bool:
     return (request.method == "GET"
             and "HTTP_AUTHORIZATION" not in request.META
             and "format" not in request.GET
-            and "text/html" not in request.META.get("HTTP_ACCEPT", ""))
+            and request.META.get("HTTP_ACCEPT", "").strip() in _PLAIN_JSON_ACCEPTS)
 
 
 def _allowed_methods(view_class) -> list[str]:
