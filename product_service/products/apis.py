@@ -64,8 +64,8 @@ def _product_output(product: Product) -> dict:
                          for field in Product._meta.concrete_fields})
 
 
-def _page(results: list[dict], *, count: int, limit: int, offset: int) -> Response:
-    return Response({"count": count, "limit": limit, "offset": offset, "results": results})
+def _page(results: list[dict], *, count: int, limit: int, offset: int) -> dict:
+    return {"count": count, "limit": limit, "offset": offset, "results": results}
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": PRICE_PATTERN,
@@ -118,11 +118,10 @@ def _product_or_404(product_id):
 
 def catalog_page(*, limit: int, offset: int) -> dict:
     rows, count = selectors.product_page(limit=limit, offset=offset)
-    return {"count": count, "limit": limit, "offset": offset,
-            "results": [product_data(row) for row in rows]}
+    return _page([product_data(row) for row in rows], count=count, limit=limit, offset=offset)
 
 
-def catalog_page_read(request, **kwargs) -> dict | None:
+def catalog_page_read(request) -> dict | None:
     """The anonymous JSON `GET /api/products` (common.views.fast_json_read): the plain page
     only; a batch, a search or a bad parameter is left to the DRF view."""
     if "ids" in request.GET or request.GET.get("search"):
@@ -163,13 +162,14 @@ class ProductListCreateApi(PublicReadApi):
             limit = max(limit, len(ids))
         if not search:
             rows = selectors.product_rows_by_ids(ids=ids)
-            return _page([product_data(row) for row in rows[offset:offset + limit]],
-                         count=len(rows), limit=limit, offset=offset)
+            return Response(_page([product_data(row) for row in rows[offset:offset + limit]],
+                                  count=len(rows), limit=limit, offset=offset))
         if "\x00" in search:
             raise ValidationError({"search": ["Null characters are not allowed."]})
         products = selectors.product_list(search=search, ids=ids)
-        return _page([_product_output(product) for product in products[offset:offset + limit]],
-                     count=products.count(), limit=limit, offset=offset)
+        return Response(_page(
+            [_product_output(product) for product in products[offset:offset + limit]],
+            count=products.count(), limit=limit, offset=offset))
 
     @extend_schema(request=ProductInputSerializer,
                    responses={201: ProductOutputSerializer, **_errors(400, 401, 403)})
