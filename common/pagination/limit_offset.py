@@ -40,8 +40,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         self.limit, self.offset = parse_page_params(request.query_params)
         self.request = request
         window = slice(self.offset, self.offset + self.limit)
-        if not isinstance(queryset, QuerySet):
-            self.count = len(queryset)
+        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
+            # A list, or a DISTINCT query (SQL counts a window before DISTINCT applies).
+            self.count = self.get_count(queryset)
             return list(queryset[window])
         # One query for the page and the total (COUNT(*) OVER ()); a separate count only
         # when the page is empty and so carries no total.

@@ -56,3 +56,44 @@ def test_a_huge_limit_is_capped_not_refused(client):
 
 def test_missing_params_use_defaults():
     assert parse_page_params({}) == (DEFAULT_LIMIT, 0)
+
+
+def _page_of(queryset, query: str = ""):
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from common.pagination import LimitOffsetPagination
+
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(queryset, Request(APIRequestFactory().get(f"/?{query}")))
+    return paginator.count, page
+
+
+def test_a_queryset_page_carries_its_total_in_one_query():
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(5):
+        User.objects.create_user(f"u{n}")
+    with CaptureQueriesContext(connection) as queries:
+        count, page = _page_of(User.objects.order_by("id"), "limit=2&offset=1")
+
+    assert (count, [user.username for user in page]) == (5, ["u1", "u2"])
+    assert len(queries) == 1
+    assert _page_of(User.objects.order_by("id"), "offset=9") == (5, [])
+    assert _page_of(User.objects.none()) == (0, [])
+
+
+def test_a_distinct_queryset_is_counted_after_distinct():
+    from django.contrib.auth.models import Group, User
+
+    staff, admins = Group.objects.create(name="staff"), Group.objects.create(name="admins")
+    both = User.objects.create_user("both")
+    both.groups.add(staff, admins)
+    User.objects.create_user("one").groups.add(staff)
+
+    count, page = _page_of(User.objects.filter(groups__in=[staff, admins]).distinct()
+                           .order_by("username"))
+
+    assert (count, [user.username for user in page]) == (2, ["both", "one"])
