@@ -4,6 +4,7 @@
     python3 manage_all.py run            install, set up with demo data, start everything
     python3 manage_all.py test           install, then every test suite (PostgreSQL if reachable)
     python3 manage_all.py setup          databases, migrations, dev admin, demo data
+    python3 manage_all.py bench [...]    the load benchmark (bench/run.py; docs/benchmarks.md)
     python3 manage_all.py <command> ...  `manage.py <command> ...` in every service
 
 Run with the system Python: the first call creates `.venv` and installs the pinned
@@ -202,16 +203,33 @@ def run_tests(names: list[str], pytest_args: list[str]) -> int:
     return 1 if failed_suites else 0
 
 
+def run_bench(args: list[str]) -> int:
+    """Install the bench's own tools (bench/requirements.txt, not needed by the services) when
+    they changed, then run bench/run.py with the given options."""
+    requirements = ROOT / "bench" / "requirements.txt"
+    stamp = VENV / ".bench-requirements-hash"
+    wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print("installing the bench's tools into .venv", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                        "--disable-pip-version-check", "-r", str(requirements)], check=True)
+        stamp.write_text(wanted)
+    return subprocess.call([sys.executable, str(ROOT / "bench" / "run.py"), *args])
+
+
 # ---- entry point ---------------------------------------------------------------------------
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help="comma-separated services (default: all)")
-    parser.add_argument("command", help="run | setup | test | up | any manage.py command")
+    parser.add_argument("command",
+                        help="run | setup | test | up | bench | any manage.py command")
     parser.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     ensure_venv(argv)
+    if options.command == "bench":  # its own settings: never the developer's .env
+        return run_bench(options.args)
     read_env_file()
     names = services(options.only)
 

@@ -1,0 +1,1 @@
+"""The benchmark tooling: its one command works (the figures themselves are never tested)."""
