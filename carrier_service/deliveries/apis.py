@@ -9,16 +9,12 @@ from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
 from common.auth import IsService
-from common.openapi import ERROR_RESPONSES
+from common.openapi import error_responses
 from common.responses import created_or_replayed
 from deliveries import selectors, services
 
 MAX_ITEMS = 100
 MAX_QUANTITY = 100_000
-
-
-def _errors(*codes):
-    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 class LocationSerializer(serializers.Serializer):
@@ -70,7 +66,7 @@ class DeliveryCreateApi(APIView):
 
     @extend_schema(request=InputSerializer,
                    responses={201: DeliveryOutputSerializer, 200: DeliveryOutputSerializer,
-                              **_errors(400, 401, 403)})
+                              **error_responses(400, 401, 403)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,7 +82,7 @@ class DeliveryDetailApi(APIView):
 
     permission_classes = [IsService]
 
-    @extend_schema(responses={200: DeliveryOutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(responses={200: DeliveryOutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, tracking_code):
         delivery = selectors.delivery_get(tracking_code=tracking_code)
         if delivery is None:

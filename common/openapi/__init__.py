@@ -2,19 +2,19 @@
 
 from common.openapi.hooks import api_paths_only, error_envelope_default
 from common.openapi.schemas import (
-    ERROR_RESPONSES,
     AutoSchema,
     ErrorEnvelopeSerializer,
     PageQuerySerializer,
+    error_responses,
     paginated,
 )
 
 __all__ = [
-    "ERROR_RESPONSES",
     "AutoSchema",
     "ErrorEnvelopeSerializer",
     "PageQuerySerializer",
     "api_paths_only",
     "error_envelope_default",
+    "error_responses",
     "paginated",
 ]

@@ -78,3 +78,8 @@ ERROR_RESPONSES = {
     429: _error("Too many requests"),
     503: _error("A dependency is unavailable"),
 }
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """The documented error envelope for each status code, for `@extend_schema(responses=…)`."""
+    return {code: ERROR_RESPONSES[code] for code in codes}

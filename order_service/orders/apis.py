@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdminOrService, is_admin, is_service
-from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
+from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from orders import selectors, services
 from orders.models import DECIMAL_PLACES, PRICE_MAX_DIGITS, TOTAL_MAX_DIGITS
@@ -19,10 +19,6 @@ from orders.status import OrderStatus
 MAX_LINES = 50
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
-
-
-def _errors(*codes):
-    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 class OrderOutputSerializer(serializers.Serializer):
@@ -96,7 +92,7 @@ class OrderListCreateApi(APIView):
         parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER,
                                      description="Retrying with the same key returns the "
                                                  "first order instead of creating another.")],
-        responses={201: OrderOutputSerializer, **_errors(400, 401, 403, 409, 503)},
+        responses={201: OrderOutputSerializer, **error_responses(400, 401, 403, 409, 503)},
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -113,7 +109,8 @@ class OrderListCreateApi(APIView):
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OrderListQuerySerializer],
-                   responses={200: paginated(OrderOutputSerializer), **_errors(400, 401, 403)})
+                   responses={200: paginated(OrderOutputSerializer),
+                              **error_responses(400, 401, 403)})
     def get(self, request):
         user_id = _user_id_param(request)
         if is_admin(request.user):
@@ -126,7 +123,7 @@ class OrderListCreateApi(APIView):
 class OrderDetailApi(APIView):
     """One order, for its owner, ADMINs and services; anybody else's is a 404."""
 
-    @extend_schema(responses={200: OrderOutputSerializer, **_errors(401, 404)})
+    @extend_schema(responses={200: OrderOutputSerializer, **error_responses(401, 404)})
     def get(self, request, order_id):
         order = selectors.order_get(order_id=order_id)
         caller = request.user
@@ -140,7 +137,8 @@ class OrderUserListApi(APIView):
     """`GET /api/orders/user/<user_id>`: that user's orders, for the user and ADMINs."""
 
     @extend_schema(parameters=[PageQuerySerializer],
-                   responses={200: paginated(OrderOutputSerializer), **_errors(400, 401, 403)})
+                   responses={200: paginated(OrderOutputSerializer),
+                              **error_responses(400, 401, 403)})
     def get(self, request, user_id):
         if user_id != request.user.id and not is_admin(request.user):
             raise PermissionDenied("You may only list your own orders.")
@@ -157,7 +155,8 @@ class OrderStatusApi(APIView):
         status = serializers.ChoiceField(choices=OrderStatus.choices)
 
     @extend_schema(request=InputSerializer,
-                   responses={200: OrderOutputSerializer, **_errors(400, 401, 403, 404, 409, 503)})
+                   responses={200: OrderOutputSerializer,
+                              **error_responses(400, 401, 403, 404, 409, 503)})
     def put(self, request, order_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin, IsService
-from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
+from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import parse_page_params
 from common.responses import created_or_replayed
 from products import selectors, services
@@ -26,10 +26,6 @@ MAX_REFERENCE_LENGTH = 100
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # Positive, at most 8 digits before the point and 2 after: what the price rules accept.
 PRICE_PATTERN = r"^(?:[1-9]\d{0,7}(?:\.\d{1,2})?|0?\.(?:0[1-9]|[1-9]\d?))$"
-
-
-def _errors(*codes):
-    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 class ProductOutputSerializer(serializers.Serializer):
@@ -150,7 +146,7 @@ class ProductListCreateApi(PublicReadApi):
     """`GET /api/products` for anyone; `POST /api/products` for ADMINs."""
 
     @extend_schema(parameters=[ProductListQuerySerializer],
-                   responses={200: paginated(ProductOutputSerializer), **_errors(400, 401)})
+                   responses={200: paginated(ProductOutputSerializer), **error_responses(400, 401)})
     def get(self, request):
         limit, offset = parse_page_params(request.query_params)
         raw_ids = request.query_params.get("ids")
@@ -172,7 +168,7 @@ class ProductListCreateApi(PublicReadApi):
             count=products.count(), limit=limit, offset=offset))
 
     @extend_schema(request=ProductInputSerializer,
-                   responses={201: ProductOutputSerializer, **_errors(400, 401, 403)})
+                   responses={201: ProductOutputSerializer, **error_responses(400, 401, 403)})
     def post(self, request):
         data = ProductInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -183,7 +179,7 @@ class ProductListCreateApi(PublicReadApi):
 class ProductDetailApi(PublicReadApi):
     """One product: anyone reads it, ADMINs change and delete it."""
 
-    @extend_schema(responses={200: ProductOutputSerializer, **_errors(401, 404)})
+    @extend_schema(responses={200: ProductOutputSerializer, **error_responses(401, 404)})
     def get(self, request, product_id):
         data = product_read(request, product_id)
         if data is None:
@@ -198,16 +194,16 @@ class ProductDetailApi(PublicReadApi):
         return Response(_product_output(product))
 
     @extend_schema(request=ProductInputSerializer,
-                   responses={200: ProductOutputSerializer, **_errors(400, 401, 403, 404)})
+                   responses={200: ProductOutputSerializer, **error_responses(400, 401, 403, 404)})
     def put(self, request, product_id):
         return self._update(request, product_id, partial=False)
 
     @extend_schema(request=ProductInputSerializer,
-                   responses={200: ProductOutputSerializer, **_errors(400, 401, 403, 404)})
+                   responses={200: ProductOutputSerializer, **error_responses(400, 401, 403, 404)})
     def patch(self, request, product_id):
         return self._update(request, product_id, partial=True)
 
-    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, product_id):
         services.product_delete(product=_product_or_404(product_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -246,7 +242,7 @@ class ReservationCreateApi(APIView):
 
     @extend_schema(request=InputSerializer,
                    responses={201: ReservationOutputSerializer, 200: ReservationOutputSerializer,
-                              **_errors(400, 401, 403, 409)})
+                              **error_responses(400, 401, 403, 409)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -259,7 +255,7 @@ class ReservationReleaseApi(APIView):
 
     permission_classes = [IsAuthenticated, IsService]
 
-    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, reference):
         if len(reference) > MAX_REFERENCE_LENGTH or "\x00" in reference:
             raise NotFound("Reservation not found.")

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
 from common.auth import Role, is_admin
-from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
+from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from purchases import selectors, services, states
 
@@ -76,10 +76,6 @@ class PurchaseOutputSerializer(serializers.Serializer):
         return serializers.DateTimeField().to_representation(purchase.next_attempt_at)
 
 
-def _errors(*codes):
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
 def _answer(purchase, *, done_status: int) -> Response:
     """`done_status` once the purchase reached a final state, 202 while it waits for a retry."""
     purchase = selectors.purchase_get(purchase_id=purchase.id)
@@ -109,7 +105,7 @@ class PurchaseListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: PurchaseOutputSerializer, 202: PurchaseOutputSerializer,
-                   **_errors(400, 401, 403, 404, 409, 503)},
+                   **error_responses(400, 401, 403, 404, 409, 503)},
         description="201 when the purchase reached RESERVE_DELIVERED or FAILED (see "
                     "`state`/`failure_reason`); 202 when it is waiting for a retry.")
     def post(self, request):
@@ -125,7 +121,7 @@ class PurchaseListCreateApi(APIView):
         parameters=[OpenApiParameter("state", str, enum=[s for s, _ in states.CHOICES]),
                     OpenApiParameter("user_id", str, description="ADMIN only: one user's."),
                     PageQuerySerializer],
-        responses={200: paginated(PurchaseOutputSerializer), **_errors(400, 401, 403)})
+        responses={200: paginated(PurchaseOutputSerializer), **error_responses(400, 401, 403)})
     def get(self, request):
         if is_admin(request.user):
             user_id = request.query_params.get("user_id") or None
@@ -145,7 +141,7 @@ class PurchaseListCreateApi(APIView):
 class PurchaseDetailApi(APIView):
     permission_classes = [IsAuthenticated, IsCustomer]
 
-    @extend_schema(responses={200: PurchaseOutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(responses={200: PurchaseOutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, purchase_id):
         return Response(PurchaseOutputSerializer(_visible_purchase(request, purchase_id)).data)
 
@@ -156,7 +152,7 @@ class PurchaseRetryApi(APIView):
     @extend_schema(
         request=None,
         responses={200: PurchaseOutputSerializer, 202: PurchaseOutputSerializer,
-                   **_errors(401, 403, 404, 409)},
+                   **error_responses(401, 403, 404, 409)},
         description="Runs the remaining steps now: 200 when the purchase reached a final "
                     "state, 202 when it is waiting for another retry; 409 when it already was "
                     "RESERVE_DELIVERED or FAILED.")

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin
-from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
+from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from vouchers import selectors, services
 
@@ -42,15 +42,11 @@ class VoucherInputSerializer(serializers.Serializer):
                                         allow_null=True)
 
 
-def _errors(*codes):
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
 class VoucherListCreateApi(APIView):
     permission_classes = [IsAuthenticated, IsAdmin]
 
     @extend_schema(request=VoucherInputSerializer,
-                   responses={201: VoucherOutputSerializer, **_errors(400, 401, 403)})
+                   responses={201: VoucherOutputSerializer, **error_responses(400, 401, 403)})
     def post(self, request):
         data = VoucherInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -58,7 +54,8 @@ class VoucherListCreateApi(APIView):
         return Response(VoucherOutputSerializer(voucher).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[PageQuerySerializer],
-                   responses={200: paginated(VoucherOutputSerializer), **_errors(400, 401, 403)})
+                   responses={200: paginated(VoucherOutputSerializer),
+                              **error_responses(400, 401, 403)})
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.voucher_list(), request, view=self)
@@ -74,7 +71,7 @@ class VoucherDetailApi(APIView):
             raise NotFound("Voucher not found.")
         return voucher
 
-    @extend_schema(responses={200: VoucherOutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(responses={200: VoucherOutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, voucher_id):
         return Response(VoucherOutputSerializer(self._get(voucher_id)).data)
 
@@ -90,16 +87,16 @@ class VoucherDetailApi(APIView):
         return Response(VoucherOutputSerializer(voucher).data)
 
     @extend_schema(request=VoucherInputSerializer,
-                   responses={200: VoucherOutputSerializer, **_errors(400, 401, 403, 404)})
+                   responses={200: VoucherOutputSerializer, **error_responses(400, 401, 403, 404)})
     def put(self, request, voucher_id):
         return self._update(request, voucher_id, partial=False)
 
     @extend_schema(request=VoucherInputSerializer,
-                   responses={200: VoucherOutputSerializer, **_errors(400, 401, 403, 404)})
+                   responses={200: VoucherOutputSerializer, **error_responses(400, 401, 403, 404)})
     def patch(self, request, voucher_id):
         return self._update(request, voucher_id, partial=True)
 
-    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, voucher_id):
         services.voucher_delete(voucher=self._get(voucher_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,16 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsService
-from common.openapi import ERROR_RESPONSES
+from common.openapi import error_responses
 from common.responses import created_or_replayed
 from supplier import selectors, services
 
 MAX_ITEMS = 100
 MAX_QUANTITY = 1_000_000
-
-
-def _errors(*codes):
-    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 class AddressOutputSerializer(serializers.Serializer):
@@ -56,7 +52,7 @@ class ProviderInfoApi(APIView):
         address = AddressOutputSerializer(source="*")
         lead_time_days = serializers.IntegerField()
 
-    @extend_schema(responses={200: OutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(responses={200: OutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, state):
         provider = selectors.provider_get_by_state(state=state)
         if provider is None:
@@ -75,7 +71,7 @@ class OrderCreateApi(APIView):
 
     @extend_schema(request=InputSerializer,
                    responses={201: OrderOutputSerializer, 200: OrderOutputSerializer,
-                              **_errors(400, 401, 403, 409)})
+                              **error_responses(400, 401, 403, 409)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -95,7 +91,7 @@ class OrderDetailApi(APIView):
 
     permission_classes = [IsService]
 
-    @extend_schema(responses={200: OrderOutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(responses={200: OrderOutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, order_number):
         return Response(OrderOutputSerializer(_order_or_404(order_number)).data)
 
@@ -105,7 +101,8 @@ class OrderCancelApi(APIView):
 
     permission_classes = [IsService]
 
-    @extend_schema(request=None, responses={200: OrderOutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(request=None, responses={200: OrderOutputSerializer,
+                                            **error_responses(401, 403, 404)})
     def post(self, request, order_number):
         order = services.supplier_order_cancel(order=_order_or_404(order_number))
         return Response(OrderOutputSerializer(order).data)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin, is_admin, is_service
-from common.openapi import ERROR_RESPONSES, PageQuerySerializer, paginated
+from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from users import selectors, services
 from users.models import UserRole
@@ -28,10 +28,6 @@ class UserOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-def _errors(*codes):
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
-
 class UserListCreateApi(APIView):
     """`POST /api/users` registers anyone; `GET /api/users` lists users for ADMINs."""
 
@@ -48,7 +44,8 @@ class UserListCreateApi(APIView):
         if request.method != "POST":  # registration ignores any token sent along
             super().perform_authentication(request)
 
-    @extend_schema(request=InputSerializer, responses={201: UserOutputSerializer, **_errors(400)})
+    @extend_schema(request=InputSerializer, responses={201: UserOutputSerializer,
+                                                       **error_responses(400)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -56,7 +53,8 @@ class UserListCreateApi(APIView):
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[PageQuerySerializer],
-                   responses={200: paginated(UserOutputSerializer), **_errors(400, 401, 403)})
+                   responses={200: paginated(UserOutputSerializer),
+                              **error_responses(400, 401, 403)})
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(selectors.user_list(), request, view=self)
@@ -64,7 +62,7 @@ class UserListCreateApi(APIView):
 
 
 class UserMeApi(APIView):
-    @extend_schema(responses={200: UserOutputSerializer, **_errors(401, 404)})
+    @extend_schema(responses={200: UserOutputSerializer, **error_responses(401, 404)})
     def get(self, request):
         user = selectors.user_get_active(user_id=request.user.id)
         if user is None:
@@ -91,7 +89,7 @@ class UserDetailApi(APIView):
             raise NotFound("User not found.")
         return user
 
-    @extend_schema(responses={200: UserOutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(responses={200: UserOutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, user_id):
         user = self._get_user(request, user_id, allow_service=True)
         return Response(UserOutputSerializer(user).data)
@@ -105,16 +103,16 @@ class UserDetailApi(APIView):
         return Response(UserOutputSerializer(user).data)
 
     @extend_schema(request=UpdateSerializer,
-                   responses={200: UserOutputSerializer, **_errors(400, 401, 403, 404)})
+                   responses={200: UserOutputSerializer, **error_responses(400, 401, 403, 404)})
     def put(self, request, user_id):
         return self._update(request, user_id, partial=False)
 
     @extend_schema(request=UpdateSerializer,
-                   responses={200: UserOutputSerializer, **_errors(400, 401, 403, 404)})
+                   responses={200: UserOutputSerializer, **error_responses(400, 401, 403, 404)})
     def patch(self, request, user_id):
         return self._update(request, user_id, partial=True)
 
-    @extend_schema(responses={204: None, **_errors(401, 403, 404)})
+    @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, user_id):
         user = self._get_user(request, user_id, allow_service=False)
         services.user_delete(user=user)
@@ -144,7 +142,7 @@ class LoginApi(PublicApi):
         user = UserOutputSerializer()
 
     @extend_schema(request=InputSerializer,
-                   responses={200: OutputSerializer, **_errors(400, 401, 429)})
+                   responses={200: OutputSerializer, **error_responses(400, 401, 429)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -164,7 +162,8 @@ class RefreshApi(PublicApi):
     class OutputSerializer(serializers.Serializer):
         access = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, **_errors(400, 401)})
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer,
+                                                       **error_responses(400, 401)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
