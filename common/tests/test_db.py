@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Count, Window
 from django.test.utils import CaptureQueriesContext
 
-from common.db import CompiledRead, subtract_by_key
+from common.db import CompiledRead, created_once, subtract_by_key
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,62 @@ def test_subtract_by_key_takes_each_rows_amount_in_one_statement():
     flags = dict(LogEntry.objects.values_list("object_repr", "action_flag"))
     assert flags == {"0": 9, "1": 10, "2": 3}
     assert subtract_by_key(LogEntry, key="id", column="action_flag", amounts={}) == 0
+
+
+def _named_group_creator(names: list[str]):
+    """A create() that inserts a Group under the next name (the 'random code') and a User
+    under the reference, in one transaction."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    def create():
+        with transaction.atomic():
+            Group.objects.create(name=names.pop(0))
+            return User.objects.create_user("reference")
+    return create
+
+
+def _find():
+    return User.objects.filter(username="reference").first()
+
+
+def test_created_once_makes_the_row_and_then_answers_it():
+    first, created = created_once(_named_group_creator(["a"]), _find)
+    again, created_again = created_once(_named_group_creator(["b"]), _find)
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+
+
+def test_created_once_tries_a_colliding_code_again():
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="taken")
+    names = ["taken", "free"]
+
+    row, created = created_once(_named_group_creator(names), _find)
+
+    assert created and row.username == "reference"
+    assert names == []
+    assert set(Group.objects.values_list("name", flat=True)) == {"taken", "free"}
+
+
+def test_created_once_gives_up_after_its_attempts():
+    from django.contrib.auth.models import Group
+    from django.db import IntegrityError
+
+    Group.objects.create(name="taken")
+    names = ["taken"] * 3
+
+    with pytest.raises(IntegrityError):
+        created_once(_named_group_creator(names), _find, attempts=3)
+    assert names == [] and _find() is None
+
+
+def test_created_once_answers_the_row_a_racing_create_made():
+    User.objects.create_user("reference")
+    calls = []
+
+    row, created = created_once(lambda: calls.append(1), _find)
+
+    assert (row.username, created, calls) == ("reference", False, [])

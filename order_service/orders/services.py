@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import uuid
-from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.exceptions import NotFound, ValidationError
 
 from common.errors import Conflict, UpstreamUnavailable
+from common.lines import quantities_by_product
 from orders import clients, selectors
 from orders.models import IdempotencyKey, Order, OrderItem
 from orders.status import INITIAL, OrderStatus, status_move_check
@@ -41,16 +41,14 @@ class PricedLine:
 
 def order_items_merge(*, items: list[dict]) -> dict[uuid.UUID, int]:
     """Quantities by product, the same product named twice summed; the sum obeys the line limit."""
-    quantities: dict[uuid.UUID, int] = defaultdict(int)
-    for item in items:
-        quantities[item["product_id"]] += item["quantity"]
+    quantities = quantities_by_product(items)
     too_many = [product_id for product_id, quantity in quantities.items()
                 if quantity > MAX_QUANTITY]
     if too_many:
         raise ValidationError({"items": [
             f"Product {product_id}: the merged quantity must not exceed {MAX_QUANTITY}."
             for product_id in too_many]})
-    return dict(quantities)
+    return quantities
 
 
 def order_lines_price(*, quantities: dict[uuid.UUID, int],

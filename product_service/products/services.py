@@ -1,7 +1,6 @@
 """Writes on the catalog, and stock reservations that never oversell."""
 
 import uuid
-from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -10,6 +9,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from common.db import subtract_by_key
 from common.errors import Conflict
+from common.lines import quantities_by_product
 from products import selectors
 from products.models import Product, Reservation, ReservationLine
 
@@ -33,14 +33,6 @@ def product_update(*, product: Product, changes: dict) -> Product:
 
 def product_delete(*, product: Product) -> None:
     product.delete()
-
-
-def _merged(items: list[dict]) -> dict[uuid.UUID, int]:
-    """Quantities by product id, the same product named twice being summed."""
-    wanted: dict[uuid.UUID, int] = defaultdict(int)
-    for item in items:
-        wanted[item["product_id"]] += item["quantity"]
-    return dict(wanted)
 
 
 def _lines_of(reservation: Reservation) -> dict[uuid.UUID, int]:
@@ -96,7 +88,7 @@ def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
 def reservation_create(*, reference: str, items: list[dict]) -> tuple[Reservation, bool]:
     """Reserve every item or none; returns (reservation, created). A known reference replays
     (its reservation row's unique index says so)."""
-    wanted = _merged(items)
+    wanted = quantities_by_product(items)
     try:
         with transaction.atomic():
             return _reserve(reference=reference, wanted=wanted), True

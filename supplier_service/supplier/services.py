@@ -4,12 +4,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from common.db import subtract_by_key
+from common.db import created_once, subtract_by_key
 from common.errors import Conflict
+from common.lines import quantities_by_product
 from supplier import order_states, selectors
 from supplier.models import (
     Provider,
@@ -24,7 +25,6 @@ ORDER_NUMBER_PREFIX = "SUP-"
 # No 0/O or 1/I: order numbers are read out over the phone.
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ORDER_NUMBER_LENGTH = 8
-_CREATE_ATTEMPTS = 3
 
 
 def provider_seed_all() -> int:
@@ -50,14 +50,6 @@ def supplier_product_seed(*, product_ids, stock: int) -> None:
 def _new_order_number() -> str:
     code = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(ORDER_NUMBER_LENGTH))
     return f"{ORDER_NUMBER_PREFIX}{code}"
-
-
-def _merge(items: list[dict]) -> dict:
-    """Quantities by product id, in the order products first appear."""
-    wanted: dict = {}
-    for item in items:
-        wanted[item["product_id"]] = wanted.get(item["product_id"], 0) + item["quantity"]
-    return wanted
 
 
 def _take_stock(wanted: dict) -> None:
@@ -102,22 +94,15 @@ def supplier_order_create(*, reference: str, items: list[dict]) -> tuple[Supplie
 
     The same reference again, even concurrently, returns the first order and changes nothing.
     """
-    existing = selectors.supplier_order_get_by_reference(reference=reference)
-    if existing is not None:
-        return existing, False
-    wanted = _merge(items)
-    attempt = 1
-    while True:
-        try:
-            _create_order(reference=reference, wanted=wanted)
-            return selectors.supplier_order_get_by_reference(reference=reference), True
-        except IntegrityError:
-            existing = selectors.supplier_order_get_by_reference(reference=reference)
-            if existing is not None:
-                return existing, False
-            if attempt == _CREATE_ATTEMPTS:  # not the reference: order numbers kept colliding
-                raise
-            attempt += 1
+    wanted = quantities_by_product(items)
+
+    def create() -> SupplierOrder:
+        _create_order(reference=reference, wanted=wanted)
+        return selectors.supplier_order_get_by_reference(reference=reference)
+
+    # A collision of the random order number is tried again with a new one.
+    return created_once(
+        create, lambda: selectors.supplier_order_get_by_reference(reference=reference))
 
 
 def supplier_order_cancel(*, order: SupplierOrder) -> SupplierOrder:
