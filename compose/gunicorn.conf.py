@@ -3,6 +3,8 @@ lines, the request line limit, and metrics of exited workers."""
 
 import os
 
+from common.logging.config import json_stdout_logging
+
 _service = os.environ.get("SERVICE_NAME") or os.path.basename(os.getcwd())
 _level = os.environ.get("LOG_LEVEL", "INFO").upper()
 
@@ -11,26 +13,11 @@ _level = os.environ.get("LOG_LEVEL", "INFO").upper()
 # gunicorn answers a longer request line itself, with an HTML 414; 8190 is its largest
 # bounded limit, and nginx in front (8 KB buffers) answers longer ones in the JSON envelope.
 limit_request_line = 8190
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"context": {"()": "common.logging.ContextFilter", "service": _service}},
-    "formatters": {"json": {"()": "common.logging.JsonFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-            "filters": ["context"],
-        },
-    },
-    "root": {"handlers": ["stdout"], "level": _level},
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "level": _level, "propagate": False},
-        # Each request is logged once, by common's access log middleware.
-        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
-    },
-}
+logconfig_dict = json_stdout_logging(service=_service, level=_level, loggers={
+    "gunicorn.error": {"handlers": ["stdout"], "level": _level, "propagate": False},
+    # Each request is logged once, by common's access log middleware.
+    "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+})
 
 
 def child_exit(server, worker):

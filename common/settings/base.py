@@ -11,6 +11,7 @@ from typing import Any
 
 import environ
 
+from common.logging.config import json_stdout_logging
 from common.services import SERVICE_PORTS, default_service_url, service_url_variable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -224,25 +225,8 @@ def _ensure_static_root(static_root: str) -> None:
 
 def _logging(env: environ.Env, service: str, testing: bool) -> dict[str, Any]:
     level = env.str("LOG_LEVEL", default="WARNING" if testing else "INFO")
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "filters": {
-            "context": {"()": "common.logging.ContextFilter", "service": service},
-        },
-        "formatters": {"json": {"()": "common.logging.JsonFormatter"}},
-        "handlers": {
-            "stdout": {
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stdout",
-                "formatter": "json",
-                "filters": ["context"],
-            },
-        },
-        "root": {"handlers": ["stdout"], "level": level},
-        "loggers": {
-            "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-            "django.server": {"level": "WARNING"},
-            "django.request": {"level": "ERROR"},
-        },
-    }
+    return json_stdout_logging(service=service, level=level, loggers={
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    })
