@@ -297,6 +297,15 @@ def run_profiles(stack: Stack, user_token: str, ready: list[str], results: Path)
 
 # ---- main ------------------------------------------------------------------------------------
 
+def _record(stack: Stack, results: list, scenario: str,
+            outcome: list[load.Result] | str) -> None:
+    """A scenario's results, or why it could not be measured (a string) as a note."""
+    if isinstance(outcome, str):
+        stack.notes.append(f"{scenario} not measured: {outcome}")
+    else:
+        results.extend(outcome)
+
+
 def _terminate(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -345,21 +354,14 @@ def main(argv: list[str] | None = None) -> int:
         if "order_service" not in ready or user_token is None:
             stack.notes.append("order create not measured: order_service is not running")
         else:
-            outcome = order_create_scenario(args, stack, user_token)
-            if isinstance(outcome, str):
-                stack.notes.append(f"order create not measured: {outcome}")
-            else:
-                results.extend(outcome)
+            _record(stack, results, "order create",
+                    order_create_scenario(args, stack, user_token))
         missing = [s for s in ("order_service", "store_service", "supplier_service",
                                "carrier_service") if s not in ready]
         if missing or user_token is None:
             stack.notes.append(f"purchase not measured: {', '.join(missing)} not running")
         else:
-            outcome = purchase_scenario(args, stack, user_token)
-            if isinstance(outcome, str):
-                stack.notes.append(f"purchase not measured: {outcome}")
-            else:
-                results.extend(outcome)
+            _record(stack, results, "purchase", purchase_scenario(args, stack, user_token))
         profiles = run_profiles(stack, user_token, ready, args.results) if args.profile else []
     except KeyboardInterrupt:
         log("interrupted: stopping every process started")
