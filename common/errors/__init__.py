@@ -1,7 +1,7 @@
 """The error envelope: domain exceptions, the DRF exception handler and Django's handlers."""
 
 from common.errors.envelope import error_body, error_response
-from common.errors.exceptions import Conflict, UpstreamUnavailable
+from common.errors.exceptions import Conflict, DomainError, PaymentDeclined, UpstreamUnavailable
 from common.errors.handlers import (
     UnhandledExceptionMiddleware,
     bad_request,
@@ -13,6 +13,8 @@ from common.errors.handlers import (
 
 __all__ = [
     "Conflict",
+    "DomainError",
+    "PaymentDeclined",
     "UnhandledExceptionMiddleware",
     "UpstreamUnavailable",
     "bad_request",

@@ -4,14 +4,32 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 
-class Conflict(APIException):
+class DomainError(APIException):
+    """A refusal by a business rule: `details` for the envelope, `reason` naming the rule.
+
+    `reason` is one of the stable machine codes documented in docs/api.md; clients and other
+    services branch on it, never on the message.
+    """
+
+    reason: str | None = None
+
+    def __init__(self, detail=None, code=None, details=None, reason: str | None = None):
+        super().__init__(detail, code)
+        self.details = details
+        if reason is not None:
+            self.reason = reason
+
+
+class Conflict(DomainError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = "The request conflicts with the current state of the resource."
 
-    def __init__(self, detail=None, code=None, details=None):
-        super().__init__(detail, code)
-        self.details = details
+
+class PaymentDeclined(DomainError):
+    status_code = status.HTTP_402_PAYMENT_REQUIRED
+    default_code = "payment_declined"
+    default_detail = "The payment was declined."
 
 
 class UpstreamUnavailable(APIException):

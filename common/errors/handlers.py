@@ -25,10 +25,10 @@ _CODES_BY_CLASS = (
     (exceptions.Throttled, "throttled"),
 )
 _CODES_BY_STATUS = {
-    400: "validation_error", 401: "authentication_failed", 403: "permission_denied",
-    404: "not_found", 405: "method_not_allowed", 409: "conflict", 415: "unsupported_media_type",
-    429: "throttled", 502: "upstream_unavailable", 503: "upstream_unavailable",
-    504: "upstream_unavailable",
+    400: "validation_error", 401: "authentication_failed", 402: "payment_declined",
+    403: "permission_denied", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+    415: "unsupported_media_type", 429: "throttled", 502: "upstream_unavailable",
+    503: "upstream_unavailable", 504: "upstream_unavailable",
 }
 INTERNAL_MESSAGE = "An unexpected error occurred. Quote the request id when reporting it."
 
@@ -69,7 +69,8 @@ def exception_handler(exc, context):
         return error_response(500, "internal_error", INTERNAL_MESSAGE)
     code = _code_for(exc)
     message, details = _message_and_details(exc, code)
-    response.data = error_body(response.status_code, code, message, details)
+    response.data = error_body(response.status_code, code, message, details,
+                               getattr(exc, "reason", None))
     return response
 
 
