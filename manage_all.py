@@ -18,11 +18,9 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -84,12 +82,9 @@ def read_env_file() -> None:
 
 
 def postgres_reachable(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 1):
-            return True
-    except OSError:
-        return False
+    from common.db.provision import postgres_reachable as reachable
+
+    return reachable(url)
 
 
 def use_postgres_for_tests() -> None:
@@ -132,15 +127,11 @@ def create_database(service: str) -> None:
     server = os.environ.get("POSTGRES_URL")
     if not server or os.environ.get("DATABASE_URL"):
         return
-    import psycopg
-    from psycopg import sql
+    from common.db.provision import database_create
 
     name = f"{os.environ.get('DATABASE_NAME_PREFIX', '')}{service}"
-    with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"{service}: created database {name}", flush=True)
+    if database_create(server=server, name=name):
+        print(f"{service}: created database {name}", flush=True)
 
 
 def has_command(service: str, command: str) -> bool:

@@ -1,9 +1,19 @@
-"""Readiness probes: a child is ready when its URL answers 200."""
+"""Readiness: a URL that answers 200, and waiting (bounded) until something holds."""
 
 from __future__ import annotations
 
+import subprocess
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class NotReady(AssertionError):
+    """What was waited for did not happen in time, or the process serving it exited."""
 
 
 def answers_200(url: str, *, timeout: float = 1.0) -> bool:
@@ -12,6 +22,36 @@ def answers_200(url: str, *, timeout: float = 1.0) -> bool:
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
+
+
+def wait_until(check: Callable[[], T], *, timeout: float, what: str,
+               interval: float = 0.2, process: subprocess.Popen | None = None) -> T:
+    """Call `check` until it returns something true and return that.
+
+    Raises `NotReady` after `timeout` seconds, or as soon as `process` (the one expected
+    to make `check` true) has exited.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if process is not None and process.poll() is not None:
+            raise NotReady(f"{what}: the process exited with {process.returncode}")
+        if time.monotonic() >= deadline:
+            raise NotReady(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+def wait_for_url(url: str, *, timeout: float, process: subprocess.Popen | None = None,
+                 interval: float = 0.2) -> bool:
+    """True once `url` answers 200; False after `timeout` or when `process` exits first."""
+    try:
+        wait_until(lambda: answers_200(url, timeout=min(2.0, timeout)), timeout=timeout,
+                   what=url, interval=interval, process=process)
+    except NotReady:
+        return False
+    return True
 
 
 class ReadinessWatch:

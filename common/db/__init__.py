@@ -2,6 +2,14 @@
 
 from common.db.compiled import CompiledRead
 from common.db.once import created_once
+from common.db.provision import database_create, database_drop, postgres_reachable
 from common.db.subtract import subtract_by_key
 
-__all__ = ["CompiledRead", "created_once", "subtract_by_key"]
+__all__ = [
+    "CompiledRead",
+    "created_once",
+    "database_create",
+    "database_drop",
+    "postgres_reachable",
+    "subtract_by_key",
+]
