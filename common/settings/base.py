@@ -18,6 +18,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_OUTSIDE_DEBUG = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
 LOCAL_SECRET_KEY = "local-development-secret-key-not-for-production"
 LOCAL_JWT_SIGNING_KEY = "local-development-jwt-signing-key-not-for-production"
+# Event handlers every service runs (type -> dotted path); a service adds its own with
+# service_settings(event_handlers=...).
+DEFAULT_EVENT_HANDLERS: dict[str, str] = {}
 
 
 class ImproperlyConfiguredExit(SystemExit):
@@ -83,6 +86,7 @@ def service_settings(
     apps: list[str],
     version: str = "0.1.0",
     extra: dict[str, Any] | None = None,
+    event_handlers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the settings of one service; its settings module does `globals().update(...)`."""
     env = environ.Env()
@@ -211,10 +215,47 @@ def service_settings(
             for svc in SERVICE_PORTS
         },
         "LOGGING": _logging(env, name, testing),
+        **_events(env, event_handlers),
+        **_email(env),
     }
     settings.update(extra or {})
     _ensure_static_root(settings["STATIC_ROOT"])
     return settings
+
+
+def _events(env: environ.Env, handlers: dict[str, str] | None) -> dict[str, Any]:
+    """The broker, the relay and the consumer (common.events; docs/events.md)."""
+    return {
+        "NATS_URL": env.str("NATS_URL", default="nats://127.0.0.1:4322"),
+        "EVENT_STREAM": env.str("EVENT_STREAM", default="SHOP"),
+        "EVENT_STREAM_MAX_AGE_DAYS": env.int("EVENT_STREAM_MAX_AGE_DAYS", default=7),
+        "EVENT_STREAM_REPLICAS": env.int("EVENT_STREAM_REPLICAS", default=1),
+        "EVENT_HANDLERS": {**DEFAULT_EVENT_HANDLERS, **(handlers or {})},
+        "EVENT_MAX_DELIVER": env.int("EVENT_MAX_DELIVER", default=5),
+        "EVENT_RETRY_SECONDS": env.float("EVENT_RETRY_SECONDS", default=1.0),
+        "EVENT_ACK_WAIT_SECONDS": env.float("EVENT_ACK_WAIT_SECONDS", default=30.0),
+        "EVENT_RELAY_INTERVAL": env.float("EVENT_RELAY_INTERVAL", default=0.1),
+        "EVENT_RELAY_BATCH": env.int("EVENT_RELAY_BATCH", default=100),
+        "EVENT_RELAY_MAX_BACKOFF": env.float("EVENT_RELAY_MAX_BACKOFF", default=10.0),
+        "EVENT_OUTBOX_RETENTION_DAYS": env.int("EVENT_OUTBOX_RETENTION_DAYS", default=7),
+        "EVENT_VALIDATE": env.bool("EVENT_VALIDATE", default=True),
+    }
+
+
+def _email(env: environ.Env) -> dict[str, Any]:
+    """Django's email framework; locally the file backend under .run/mail/ (docs/events.md)."""
+    return {
+        "EMAIL_BACKEND": env.str("EMAIL_BACKEND",
+                                 default="django.core.mail.backends.filebased.EmailBackend"),
+        "EMAIL_FILE_PATH": env.str("EMAIL_FILE_PATH", default=str(REPO_ROOT / ".run" / "mail")),
+        "EMAIL_HOST": env.str("EMAIL_HOST", default="127.0.0.1"),
+        "EMAIL_PORT": env.int("EMAIL_PORT", default=1025),
+        "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", default=""),
+        "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", default=False),
+        "EMAIL_TIMEOUT": env.int("EMAIL_TIMEOUT", default=10),
+        "DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="Shop <no-reply@shop.local>"),
+    }
 
 
 def _ensure_static_root(static_root: str) -> None:
