@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
-SERVICE_ORDER = ("user_service", "product_service", "order_service",
+SERVICE_ORDER = ("user_service", "product_service", "order_service", "payment_service",
                  "supplier_service", "carrier_service", "store_service")
 LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 

@@ -7,6 +7,7 @@ SERVICE_PORTS: dict[str, int] = {
     "store_service": 3004,
     "supplier_service": 3005,
     "carrier_service": 3006,
+    "payment_service": 3007,
 }
 
 
