@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-GATEWAY_ROUTES = "/api/auth /api/users /api/products /api/orders /api/purchases /api/vouchers"
+GATEWAY_ROUTES = ("/api/auth /api/users /api/products /api/orders /api/purchases /api/vouchers "
+                  "/api/notifications")
 
 
 def database_description(environ: os._Environ[str] | dict[str, str]) -> str:
@@ -27,6 +28,9 @@ def ready_table(
     worker: bool,
     seconds: float,
     environ: os._Environ[str] | dict[str, str],
+    broker_url: str | None = None,
+    broker_started: bool = False,
+    event_workers: list[str] | None = None,
 ) -> str:
     rows = [f"Platform ready in {seconds:.1f} s ({database_description(environ)})", ""]
     if gateway_port:
@@ -41,6 +45,12 @@ def ready_table(
         rows.append(f"  {name:<16} {base + '/api/docs/':<38} {base}/admin/")
     if worker:
         rows.append(f"  {'store_worker':<16} manage.py process_purchases (no HTTP)")
+    if event_workers:
+        rows.append(f"  {'<name>_events':<16} manage.py run_events, one per service: "
+                    f"{', '.join(event_workers)}")
+    if broker_url:
+        how = "started here, JetStream" if broker_started else "NATS_URL, not started here"
+        rows.append(f"  {'event broker':<16} {broker_url} ({how})")
     rows.append("")
     email = environ.get("DEV_ADMIN_EMAIL")
     if email:

@@ -1,4 +1,5 @@
-"""Start the named services, the purchase worker and the gateway; supervise; stop them all."""
+"""Start the broker, the named services, their event workers, the purchase worker and the
+gateway; supervise; stop them all."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import time
 from pathlib import Path
 
 from common.services import SERVICE_PORTS, service_url_variable
+from launcher.broker import INSTALL_HINT as BROKER_HINT
+from launcher.broker import broker_ports, broker_spec
 from launcher.gateway import INSTALL_HINT, RUN_DIR, find_nginx, gateway_spec, gateway_values
 from launcher.options import LaunchOptions, parse_options
 from launcher.output import LogStream
@@ -35,7 +38,9 @@ def metrics_dir(name: str, port: int) -> Path:
 
 def service_spec(name: str, port: int, options: LaunchOptions,
                  env: dict[str, str]) -> ChildSpec:
-    env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(name, port))}
+    """gunicorn for one service, with a fresh metrics folder unless `env` names one."""
+    if "PROMETHEUS_MULTIPROC_DIR" not in env:
+        env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(name, port))}
     return ChildSpec(
         name=name,
         argv=[sys.executable, "-m", "gunicorn", "config.wsgi:application",
@@ -57,6 +62,17 @@ def worker_spec(names: list[str], env: dict[str, str]) -> ChildSpec | None:
         return None
     return ChildSpec(name="store_worker", argv=[sys.executable, "manage.py", command],
                      cwd=ROOT / service, env=env)
+
+
+def events_spec(name: str, env: dict[str, str]) -> ChildSpec:
+    """The service's outbox relay and event consumer (`manage.py run_events`). It shares the
+    service's metrics folder, so its figures show on the service's /metrics."""
+    return ChildSpec(name=events_child_name(name), argv=[sys.executable, "manage.py", "run_events"],
+                     cwd=ROOT / name, env=env)
+
+
+def events_child_name(service: str) -> str:
+    return f"{service.removesuffix('_service')}_events"
 
 
 def service_urls(port_offset: int) -> dict[str, str]:
@@ -135,7 +151,19 @@ def run_platform(names: list[str], args: list[str]) -> int:
     ports = {name: SERVICE_PORTS[name] + options.port_offset
              for name in names if name in SERVICE_PORTS}
     env = service_urls(options.port_offset)
-    specs = [service_spec(name, port, options, env) for name, port in ports.items()]
+    try:
+        broker, nats_url = broker_spec(options.port_offset, os.environ)
+    except FileNotFoundError as error:
+        print(f"{error} ({BROKER_HINT}), or set NATS_URL to a running NATS with JetStream",
+              file=sys.stderr)
+        return 1
+    env["NATS_URL"] = nats_url
+    specs = [broker] if broker else []
+    service_envs = {name: {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(name, port))}
+                    for name, port in ports.items()}
+    specs += [service_spec(name, port, options, service_envs[name])
+              for name, port in ports.items()]
+    specs += [events_spec(name, service_envs[name]) for name in ports]
     worker = worker_spec(list(ports), env)
     if worker:
         specs.append(worker)
@@ -152,6 +180,9 @@ def run_platform(names: list[str], args: list[str]) -> int:
               "the services still answer on their own ports.", flush=True)
 
     busy = [(port, name, "") for name, port in ports.items() if port_in_use(port)]
+    if broker:
+        busy += [(port, "event broker", ", or set NATS_URL to use a running NATS")
+                 for port in broker_ports(options.port_offset) if port_in_use(port)]
     if nginx and port_in_use(gateway_port, host="0.0.0.0"):
         busy.append((gateway_port, "gateway", ", or set GATEWAY_PORT or pass --no-gateway"))
     if busy:
@@ -175,7 +206,9 @@ def run_platform(names: list[str], args: list[str]) -> int:
     def on_ready(seconds: float) -> None:
         log.write(ready_table(services=ports, gateway_port=gateway_port if nginx else None,
                               gateway_note=gateway_note, worker=worker is not None,
-                              seconds=seconds, environ=os.environ))
+                              seconds=seconds, environ=os.environ,
+                              broker_url=nats_url, broker_started=broker is not None,
+                              event_workers=[events_child_name(name) for name in ports]))
 
     log.say(f"starting {', '.join(spec.name for spec in specs)}")
     try:
