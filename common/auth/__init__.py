@@ -1,4 +1,4 @@
-"""Stateless JWT authentication, roles, permission classes and service tokens."""
+"""JWT authentication with public keys, roles, permission classes and service tokens."""
 
 from common.auth.authentication import JWTAuthentication, Principal
 from common.auth.permissions import (
@@ -6,11 +6,14 @@ from common.auth.permissions import (
     IsAdminOrService,
     IsSelfOrAdmin,
     IsService,
+    ServiceCaller,
+    admin_or_service_callers,
     is_admin,
     is_service,
+    service_callers,
 )
 from common.auth.roles import ROLES, Role
-from common.auth.tokens import service_principal_id, service_token
+from common.auth.tokens import TokenRefused, service_principal_id, service_token, verify_token
 
 __all__ = [
     "ROLES",
@@ -21,8 +24,13 @@ __all__ = [
     "JWTAuthentication",
     "Principal",
     "Role",
+    "ServiceCaller",
+    "TokenRefused",
+    "admin_or_service_callers",
     "is_admin",
     "is_service",
+    "service_callers",
     "service_principal_id",
     "service_token",
+    "verify_token",
 ]

@@ -1,24 +1,42 @@
-"""Validate access tokens locally with the signing key; no call to user_service."""
+"""Bearer access tokens, checked locally with public keys; no call to user_service per request."""
+
+from __future__ import annotations
 
 import uuid
 
-from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
-from rest_framework_simplejwt.exceptions import InvalidToken
-from rest_framework_simplejwt.models import TokenUser
+from django.conf import settings
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
-from common.auth.roles import ROLES, Role
+from common.auth.roles import Role
+from common.auth.tokens import TokenRefused, verify_token
+
+AUTH_HEADER_TYPE = "Bearer"
 
 
-class Principal(TokenUser):
-    """The caller as the token describes it: id, email and role."""
+class VerifiedToken(dict):
+    """The claims of a checked token; `str()` gives the token as it was sent."""
 
-    @property
-    def id(self) -> uuid.UUID:
-        return uuid.UUID(str(self.token["user_id"]))
+    def __init__(self, claims: dict, raw: str):
+        super().__init__(claims)
+        self.raw = raw
 
-    @property
-    def pk(self) -> uuid.UUID:
-        return self.id
+    def __str__(self) -> str:
+        return self.raw
+
+
+class Principal:
+    """The caller as its token describes it: id, email and role."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+
+    def __init__(self, token: VerifiedToken):
+        self.token = token
+        self.id = uuid.UUID(str(token["user_id"]))
+        self.pk = self.id
 
     @property
     def email(self) -> str:
@@ -29,30 +47,43 @@ class Principal(TokenUser):
         return self.token.get("role", Role.USER)
 
     @property
-    def is_staff(self) -> bool:
-        return self.role == Role.ADMIN
+    def service(self) -> str | None:
+        """The calling service's name for a SERVICE token, else None."""
+        return self.token.get("iss") if self.role == Role.SERVICE else None
 
     @property
-    def is_superuser(self) -> bool:
-        return False
+    def is_staff(self) -> bool:
+        return self.role == Role.ADMIN
 
     @property
     def raw_token(self) -> str:
         return str(self.token)
 
+    def __str__(self) -> str:
+        return f"{self.role} {self.id}"
 
-class JWTAuthentication(JWTStatelessUserAuthentication):
-    """Bearer access tokens issued by user_service, checked for the contract's claims."""
 
-    def __init__(self):
-        """Nothing to set up. simplejwt's own __init__ looks up the user model, on every
-        request, for a user table this stateless check never reads."""
+class JWTAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <token>`: signature by `kid`, claims, and the revocation list."""
 
-    def get_user(self, validated_token):
+    www_authenticate_realm = "api"
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        parts = header.split()
+        if not parts or parts[0] != AUTH_HEADER_TYPE:
+            return None
+        if len(parts) != 2:
+            raise AuthenticationFailed("Authorization header must contain two space-delimited "
+                                       "values.", code="bad_authorization_header")
         try:
-            uuid.UUID(str(validated_token["user_id"]))
-        except (KeyError, ValueError) as exc:
-            raise InvalidToken("Token has no valid user id.") from exc
-        if validated_token.get("role") not in ROLES:
-            raise InvalidToken("Token has no valid role.")
-        return Principal(validated_token)
+            claims = verify_token(parts[1], audience=settings.SERVICE_NAME)
+            token = VerifiedToken(claims, parts[1])
+            principal = Principal(token)
+        except (TokenRefused, ValueError) as exc:
+            raise AuthenticationFailed("Given token not valid for any token type.",
+                                       code="token_not_valid") from exc
+        return principal, token
+
+    def authenticate_header(self, request) -> str:
+        return f'{AUTH_HEADER_TYPE} realm="{self.www_authenticate_realm}"'

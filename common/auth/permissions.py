@@ -47,3 +47,37 @@ class IsSelfOrAdmin(BasePermission):
             return True
         owner = getattr(obj, getattr(view, "owner_field", "user_id"), None)
         return str(owner) == str(request.user.id)
+
+
+class _ServiceCallers(BasePermission):
+    """A SERVICE token from one of `callers` (its `iss`); anything else is refused."""
+
+    callers: frozenset[str] = frozenset()
+    message = "This route accepts calls from named services only."
+
+    def has_permission(self, request, view):
+        return is_service(request.user) and getattr(request.user, "service", None) in self.callers
+
+
+def service_callers(*names: str) -> type[BasePermission]:
+    """A permission class accepting SERVICE tokens issued by the named services only:
+    `permission_classes = [service_callers("order_service")]`."""
+    if not names:
+        raise ValueError("name at least one calling service")
+    return type(f"ServiceCaller[{','.join(names)}]", (_ServiceCallers,),
+                {"callers": frozenset(names)})
+
+
+ServiceCaller = service_callers
+
+
+def admin_or_service_callers(*names: str) -> type[BasePermission]:
+    """ADMIN tokens, or SERVICE tokens from the named services."""
+    callers = service_callers(*names)
+
+    class _AdminOrCallers(BasePermission):
+        def has_permission(self, request, view):
+            return is_admin(request.user) or callers().has_permission(request, view)
+
+    _AdminOrCallers.__name__ = f"AdminOr{callers.__name__}"
+    return _AdminOrCallers

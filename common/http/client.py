@@ -66,7 +66,7 @@ class ServiceClient:
     def _headers(self, authorization: str | None, headers: dict[str, str] | None) -> dict:
         merged = {
             "Accept": "application/json",
-            "Authorization": authorization or f"Bearer {service_token()}",
+            "Authorization": authorization or f"Bearer {service_token(audience=self.service)}",
         }
         request_id = current_request_id()
         if request_id:

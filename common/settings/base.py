@@ -15,19 +15,22 @@ from common.logging.config import json_stdout_logging
 from common.services import SERVICE_PORTS, default_service_url, service_url_variable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REQUIRED_OUTSIDE_DEBUG = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
+REQUIRED_OUTSIDE_DEBUG = ("DJANGO_SECRET_KEY",)
 LOCAL_SECRET_KEY = "local-development-secret-key-not-for-production"
-LOCAL_JWT_SIGNING_KEY = "local-development-jwt-signing-key-not-for-production"
+# A secret containing one of these is a placeholder from an example file: refused outside DEBUG.
+EXAMPLE_SECRET_MARKERS = ("change-me", "changeme", "replace-with", "not-for-production",
+                          "example")
 # Event handlers every service runs (type -> dotted path); a service adds its own with
 # service_settings(event_handlers=...).
 DEFAULT_EVENT_HANDLERS: dict[str, str] = {}
 
 
 class ImproperlyConfiguredExit(SystemExit):
-    """Start-up stops with one line naming the missing variable."""
+    """Start-up stops with one line naming the missing variable (or saying what is wrong)."""
 
-    def __init__(self, name: str):
-        super().__init__(f"Configuration error: required environment variable {name} is not set.")
+    def __init__(self, name: str, *, message: str | None = None):
+        super().__init__("Configuration error: " + (
+            message or f"required environment variable {name} is not set."))
 
 
 def _read_env_file(env: environ.Env) -> None:
@@ -43,6 +46,53 @@ def _require(env: environ.Env, name: str, debug: bool, local_default: str) -> st
     if debug:
         return local_default
     raise ImproperlyConfiguredExit(name)
+
+
+def _refuse_example_secret(name: str, value: str) -> None:
+    lowered = value.lower()
+    if value == LOCAL_SECRET_KEY or any(marker in lowered for marker in EXAMPLE_SECRET_MARKERS):
+        raise ImproperlyConfiguredExit(name, message=(
+            f"{name} is an example or built-in value; set a secret of your own."))
+
+
+def _token_keys(env: environ.Env, name: str, *, debug: bool, testing: bool) -> dict[str, Any]:
+    """Where this service's key files are (`JWT_KEYS_DIR`, or one path per file), checked.
+
+    Outside DEBUG a missing or unreadable key stops start-up. Under DEBUG a missing local key
+    set is created (as `manage_all.py setup` does); a test process gets a throwaway set,
+    published in its environment so the services it starts share it.
+    """
+    from common.auth import keys
+
+    keys_dir = env.str("JWT_KEYS_DIR", default="")
+    if not keys_dir and testing:
+        keys_dir = str(keys.throwaway_keys_dir(services=[*SERVICE_PORTS, name]))
+        os.environ["JWT_KEYS_DIR"] = keys_dir
+    keys_dir = keys_dir or str(REPO_ROOT / ".keys")
+    paths = {
+        "JWT_KEYS_DIR": keys_dir,
+        "JWT_PUBLIC_KEYS": env.str("JWT_PUBLIC_KEYS", default=f"{keys_dir}/{keys.PUBLIC_SET}"),
+        "JWT_PRIVATE_KEY": env.str(
+            "JWT_PRIVATE_KEY", default=f"{keys_dir}/{name}/{keys.SERVICE_KEY_FILE}"),
+    }
+    if name == keys.USER_TOKEN_ISSUER:
+        paths["JWT_USER_PRIVATE_KEY"] = env.str(
+            "JWT_USER_PRIVATE_KEY",
+            default=f"{keys_dir}/{keys.USER_TOKEN_ISSUER}/{keys.USER_KEY_FILE}")
+    if debug and not all(Path(path).is_file() for key, path in paths.items()
+                         if key != "JWT_KEYS_DIR"):
+        with contextlib.suppress(OSError, keys.KeyFileError):
+            keys.keys_ensure(keys_dir=Path(keys_dir), services=[*SERVICE_PORTS, name])
+    if not debug:
+        try:
+            public = keys.load_public_keys(paths["JWT_PUBLIC_KEYS"])
+            for variable in ("JWT_PRIVATE_KEY", "JWT_USER_PRIVATE_KEY"):
+                if variable in paths and keys.load_signing_key(paths[variable]).kid not in public:
+                    raise keys.KeyFileError(
+                        f"the public key of {paths[variable]} is not in {paths['JWT_PUBLIC_KEYS']}")
+        except keys.KeyFileError as exc:
+            raise ImproperlyConfiguredExit("JWT_KEYS_DIR", message=f"{exc}.") from exc
+    return paths
 
 
 def database_name(service: str) -> str:
@@ -93,8 +143,10 @@ def service_settings(
     _read_env_file(env)
     debug = env.bool("DJANGO_DEBUG", default=False)
     secret_key = _require(env, "DJANGO_SECRET_KEY", debug, LOCAL_SECRET_KEY)
-    jwt_key = _require(env, "JWT_SIGNING_KEY", debug, LOCAL_JWT_SIGNING_KEY)
+    if not debug:
+        _refuse_example_secret("DJANGO_SECRET_KEY", secret_key)
     testing = "pytest" in sys.modules
+    token_keys = _token_keys(env, name, debug=debug, testing=testing)
 
     settings: dict[str, Any] = {
         "SERVICE_NAME": name,
@@ -181,18 +233,11 @@ def service_settings(
             "UNAUTHENTICATED_USER": None,
             "COERCE_DECIMAL_TO_STRING": True,
         },
-        "SIMPLE_JWT": {
-            "ALGORITHM": "HS256",
-            "SIGNING_KEY": jwt_key,
-            "ACCESS_TOKEN_LIFETIME": timedelta(
-                minutes=env.int("JWT_ACCESS_TOKEN_MINUTES", default=15)),
-            "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_DAYS", default=7)),
-            "USER_ID_FIELD": "id",
-            "USER_ID_CLAIM": "user_id",
-            "TOKEN_USER_CLASS": "common.auth.Principal",
-            "AUTH_HEADER_TYPES": ("Bearer",),
-            "UPDATE_LAST_LOGIN": False,
-        },
+        **token_keys,
+        "ACCESS_TOKEN_LIFETIME": timedelta(
+            minutes=env.int("JWT_ACCESS_TOKEN_MINUTES", default=15)),
+        "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_DAYS", default=7)),
+        "JWT_LEEWAY_SECONDS": env.int("JWT_LEEWAY_SECONDS", default=5),
         "SPECTACULAR_SETTINGS": {
             "TITLE": f"{name} API",
             "VERSION": version,

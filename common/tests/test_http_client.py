@@ -1,6 +1,5 @@
 """The client for calls between services, tested at the HTTP boundary."""
 
-import jwt
 import pybreaker
 import pytest
 import requests
@@ -10,6 +9,7 @@ from django.conf import settings
 from common.errors import UpstreamUnavailable
 from common.http import ServiceClient
 from common.request_id import request_id_var
+from common.testing import read_token
 
 BASE = "http://upstream.test"
 
@@ -34,8 +34,9 @@ def test_success_forwards_request_id_and_a_service_token(client, request_id):
     sent = responses.calls[0].request.headers
     assert sent["X-Request-ID"] == "req-123"
     scheme, token = sent["Authorization"].split()
-    claims = jwt.decode(token, settings.SIMPLE_JWT["SIGNING_KEY"], algorithms=["HS256"])
+    claims = read_token(token, audience="product_service")
     assert scheme == "Bearer" and claims["role"] == "SERVICE"
+    assert (claims["iss"], claims["aud"]) == (settings.SERVICE_NAME, "product_service")
 
 
 @responses.activate

@@ -13,6 +13,7 @@ urlpatterns = common_urlpatterns([
     path("api/whoami", views.WhoAmIApi.as_view()),
     path("api/admin-only", views.AdminOnlyApi.as_view()),
     path("api/service-only", views.ServiceOnlyApi.as_view()),
+    path("api/order-service-only", views.OrderServiceOnlyApi.as_view()),
     path("api/admin-or-service", views.AdminOrServiceApi.as_view()),
     path("api/greetings/<str:name>",
          fast_json_read(views.GreetingApi.as_view(), views.greeting_read), name="greeting"),

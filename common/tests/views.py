@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from common.auth import IsAdmin, IsAdminOrService, IsService
+from common.auth import IsAdmin, IsAdminOrService, IsService, service_callers
 from common.pagination import LimitOffsetPagination
 
 logger = logging.getLogger("common.tests")
@@ -83,6 +83,13 @@ class ServiceOnlyApi(APIView):
 
     def get(self, request):
         return Response({"ok": True})
+
+
+class OrderServiceOnlyApi(APIView):
+    permission_classes = [service_callers("order_service")]
+
+    def get(self, request):
+        return Response({"caller": request.user.service})
 
 
 class AdminOrServiceApi(APIView):

@@ -43,7 +43,7 @@ def _env(sqlite_dir: Path) -> dict:
     env.update(SQLITE_DIR=str(sqlite_dir), DJANGO_DEBUG="true", LOG_LEVEL="WARNING",
                DJANGO_SETTINGS_MODULE="config.settings",
                # the partners must accept the SERVICE tokens this process signs
-               JWT_SIGNING_KEY=django_settings.SIMPLE_JWT["SIGNING_KEY"],
+               JWT_KEYS_DIR=django_settings.JWT_KEYS_DIR,
                DJANGO_SECRET_KEY=django_settings.SECRET_KEY)
     return env
 
