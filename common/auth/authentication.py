@@ -8,6 +8,7 @@ from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from common.auth.revocations import token_revoked
 from common.auth.roles import Role
 from common.auth.tokens import TokenRefused, verify_token
 
@@ -83,6 +84,9 @@ class JWTAuthentication(BaseAuthentication):
         except (TokenRefused, ValueError) as exc:
             raise AuthenticationFailed("Given token not valid for any token type.",
                                        code="token_not_valid") from exc
+        if principal.role != Role.SERVICE and token_revoked(claims):
+            raise AuthenticationFailed("This session has ended; sign in again.",
+                                       code="token_revoked")
         return principal, token
 
     def authenticate_header(self, request) -> str:

@@ -22,7 +22,9 @@ EXAMPLE_SECRET_MARKERS = ("change-me", "changeme", "replace-with", "not-for-prod
                           "example")
 # Event handlers every service runs (type -> dotted path); a service adds its own with
 # service_settings(event_handlers=...).
-DEFAULT_EVENT_HANDLERS: dict[str, str] = {}
+DEFAULT_EVENT_HANDLERS: dict[str, str] = {
+    "shop.user.sessions_revoked": "common.auth.revocations.handle_sessions_revoked",
+}
 
 
 class ImproperlyConfiguredExit(SystemExit):
@@ -238,6 +240,7 @@ def service_settings(
             minutes=env.int("JWT_ACCESS_TOKEN_MINUTES", default=15)),
         "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_DAYS", default=7)),
         "JWT_LEEWAY_SECONDS": env.int("JWT_LEEWAY_SECONDS", default=5),
+        "REVOCATION_CACHE_SECONDS": env.float("REVOCATION_CACHE_SECONDS", default=2.0),
         "SPECTACULAR_SETTINGS": {
             "TITLE": f"{name} API",
             "VERSION": version,
