@@ -74,13 +74,14 @@ def test_grafana_provisioning_points_at_the_dashboard_folder_and_datasources():
 
 
 def test_kubernetes_pods_are_scraped_and_know_the_otlp_endpoint():
-    deployments = [doc for doc in yaml.safe_load_all(
-        (ROOT / "k8s/base/deployments.yaml").read_text()) if doc and doc["kind"] == "Deployment"]
-    assert deployments
-    for deployment in deployments:
-        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
-        assert annotations["prometheus.io/scrape"] == "true"
-        assert annotations["prometheus.io/path"] == "/metrics"
-    config = yaml.safe_load((ROOT / "k8s/base/config.yaml").read_text())["data"]
+    # The one Deployment shape of every service's API (k8s/components/django-service).
+    [api] = [doc for doc in yaml.safe_load_all(
+        (ROOT / "k8s/components/django-service/workloads.yaml").read_text())
+        if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "service"]
+    annotations = api["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/path"] == "/metrics"
+    [config] = [doc["data"] for doc in yaml.safe_load_all(
+        (ROOT / "k8s/base/platform.yaml").read_text()) if doc["metadata"]["name"] == "shop-config"]
     assert config["OTEL_EXPORTER_OTLP_ENDPOINT"].startswith("http")
     assert config["OTEL_TRACES_EXPORTER"] in ("none", "otlp")
