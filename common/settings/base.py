@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 
@@ -147,6 +148,9 @@ def service_settings(
     secret_key = _require(env, "DJANGO_SECRET_KEY", debug, LOCAL_SECRET_KEY)
     if not debug:
         _refuse_example_secret("DJANGO_SECRET_KEY", secret_key)
+        # An example file's database password (compose/.env.example) is refused as well.
+        _refuse_example_secret(
+            "DATABASE_URL", urlsplit(env.str("DATABASE_URL", default="")).password or "")
     testing = "pytest" in sys.modules
     token_keys = _token_keys(env, name, debug=debug, testing=testing)
 
