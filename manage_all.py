@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
 SERVICE_ORDER = ("user_service", "product_service", "order_service", "payment_service",
-                 "supplier_service", "carrier_service", "store_service")
+                 "supplier_service", "carrier_service", "store_service", "notification_service")
 LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 
 

@@ -8,6 +8,7 @@ SERVICE_PORTS: dict[str, int] = {
     "supplier_service": 3005,
     "carrier_service": 3006,
     "payment_service": 3007,
+    "notification_service": 3008,
 }
 
 

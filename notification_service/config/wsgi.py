@@ -1,0 +1,5 @@
+"""WSGI entry point of notification_service."""
+
+from common.wsgi import service_application
+
+application = service_application()
