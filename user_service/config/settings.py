@@ -4,9 +4,26 @@ from pathlib import Path
 
 from common.settings import service_settings
 
+_VALIDATION = "django.contrib.auth.password_validation"
+
 globals().update(service_settings(
     name="user_service",
     base_dir=Path(__file__).resolve().parent.parent,
     apps=["users"],
-    extra={"AUTH_USER_MODEL": "users.User"},
+    extra={
+        "AUTH_USER_MODEL": "users.User",
+        "AUTH_PASSWORD_VALIDATORS": [
+            {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator",
+             "OPTIONS": {"user_attributes": ("email", "name")}},
+            {"NAME": f"{_VALIDATION}.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+            {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+            {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
+        ],
+    },
 ))
+
+# user_service owns the sessions: it checks them on every request, and reads the revocation
+# list without a cache.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [  # noqa: F821
+    "users.authentication.SessionJWTAuthentication"]
+REVOCATION_CACHE_SECONDS = 0

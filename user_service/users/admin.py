@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.db import transaction
 
 from users.models import User
+from users.services import user_deactivate, user_delete
+from users.sessions import sessions_end_all
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -35,3 +38,21 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"],
                              "fields": ["email", "name", "role", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        """A deactivation or a role change made here ends the user's sessions, as in the API."""
+        before = User.objects.filter(pk=obj.pk).values("is_active", "role").first() if change \
+            else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if before and before["is_active"] and not obj.is_active:
+                user_deactivate(user=obj)
+            elif before and before["role"] != obj.role:
+                sessions_end_all(user=obj, reason="role_changed")
+
+    def delete_model(self, request, obj):
+        user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            user_delete(user=user)

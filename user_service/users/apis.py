@@ -4,19 +4,28 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.auth import IsAdmin, is_admin, is_service
+from common.auth import IsAdmin, Role, is_admin, is_service
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from users import selectors, services
 from users.models import UserRole
-from users.throttles import LoginThrottle
-from users.tokens import access_token_for_user, refresh_token_user_id, tokens_for_user
+from users.sessions import session_end, session_refresh, session_start
+from users.throttles import LoginThrottle, PasswordChangeThrottle
+from users.tokens import user_token_jwks
 
 INVALID_CREDENTIALS = "Invalid email or password."
+INVALID_REFRESH = "Refresh token is invalid, used or expired."
+
+
+class IsUserOrAdmin(BasePermission):
+    """A person's token (USER or ADMIN), never a service's."""
+
+    def has_permission(self, request, view):
+        return getattr(request.user, "role", None) in (Role.USER, Role.ADMIN)
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -33,7 +42,7 @@ class UserListCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField(max_length=254)
-        password = serializers.CharField(min_length=8, max_length=1024, trim_whitespace=False,
+        password = serializers.CharField(max_length=1024, trim_whitespace=False,
                                          write_only=True)
         name = serializers.CharField(max_length=200)
 
@@ -150,25 +159,73 @@ class LoginApi(PublicApi):
                             password=data.validated_data["password"])
         if user is None:
             raise AuthenticationFailed(INVALID_CREDENTIALS)
-        body = {**tokens_for_user(user=user), "user": UserOutputSerializer(user).data}
-        return Response(body)
+        tokens = session_start(user=user)
+        return Response({"access": tokens.access, "refresh": tokens.refresh,
+                         "user": UserOutputSerializer(user).data})
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
 
 
 class RefreshApi(PublicApi):
-
-    class InputSerializer(serializers.Serializer):
-        refresh = serializers.CharField()
+    """A refresh token for a new access and refresh token; the one sent stops working."""
 
     class OutputSerializer(serializers.Serializer):
         access = serializers.CharField()
+        refresh = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer,
-                                                       **error_responses(400, 401)})
+    @extend_schema(request=RefreshInputSerializer, responses={200: OutputSerializer,
+                                                              **error_responses(400, 401)})
+    def post(self, request):
+        data = RefreshInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tokens = session_refresh(raw_refresh=data.validated_data["refresh"])
+        if tokens is None:
+            raise AuthenticationFailed(INVALID_REFRESH)
+        return Response({"access": tokens.access, "refresh": tokens.refresh})
+
+
+class LogoutApi(PublicApi):
+    """`{refresh}` ends that session: its refresh tokens and its access tokens stop working."""
+
+    @extend_schema(request=RefreshInputSerializer, responses={204: None,
+                                                              **error_responses(400, 401)})
+    def post(self, request):
+        data = RefreshInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not session_end(raw_refresh=data.validated_data["refresh"]):
+            raise AuthenticationFailed(INVALID_REFRESH)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeApi(APIView):
+    """The caller's new password; every session of theirs ends (sign in again)."""
+
+    permission_classes = [IsAuthenticated, IsUserOrAdmin]
+    throttle_classes = [PasswordChangeThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        current_password = serializers.CharField(max_length=1024, trim_whitespace=False)
+        new_password = serializers.CharField(max_length=1024, trim_whitespace=False)
+
+    @extend_schema(request=InputSerializer, responses={204: None,
+                                                       **error_responses(400, 401, 403, 429)})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user_id = refresh_token_user_id(raw_refresh=data.validated_data["refresh"])
-        user = selectors.user_get_active(user_id=user_id) if user_id else None
+        user = selectors.user_get_active(user_id=request.user.id)
         if user is None:
-            raise AuthenticationFailed("Refresh token is invalid or expired.")
-        return Response({"access": access_token_for_user(user=user)})
+            raise NotFound("This user no longer exists.")
+        services.user_password_change(user=user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class JwksApi(PublicApi):
+    """The public keys that verify user tokens (JWKS, each with its `kid`)."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        response = Response(user_token_jwks())
+        response["Cache-Control"] = "public, max-age=300"
+        return response

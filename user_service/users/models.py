@@ -59,3 +59,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:
         """ADMINs may use the Django admin."""
         return self.role == UserRole.ADMIN
+
+
+class Session(models.Model):
+    """One sign-in. Its refresh tokens form a chain: each refresh uses one and issues the
+    next; presenting a used one again ends the session (the token was stolen or replayed)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ended_at"], name="users_session_open_idx")]
+
+    def __str__(self) -> str:
+        return f"session {self.id} of {self.user_id}"
+
+
+class RefreshToken(models.Model):
+    """A refresh token of a session, kept only as its SHA-256; `used_at` once exchanged."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="refresh_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"refresh token {self.id}"

@@ -2,10 +2,9 @@
 
 import uuid
 
-import jwt
 import pytest
-from django.conf import settings as django_settings
 
+from common.testing import read_token
 from users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ def login(api, email, password=DEFAULT_PASSWORD, **headers):
 
 
 def decode(token):
-    return jwt.decode(token, django_settings.SIMPLE_JWT["SIGNING_KEY"], algorithms=["HS256"])
+    return read_token(token, audience="user_service")
 
 
 def test_login_returns_tokens_and_the_user(api, user):
@@ -31,7 +30,8 @@ def test_login_returns_tokens_and_the_user(api, user):
     assert claims["email"] == user.email
     assert claims["role"] == "USER"
     assert claims["token_type"] == "access"
-    assert {"exp", "jti"} <= set(claims)
+    assert claims["iss"] == "user_service"
+    assert {"exp", "jti", "iat", "sid"} <= set(claims)
 
 
 def test_wrong_password_and_unknown_email_get_the_same_401(api, user):
@@ -58,22 +58,23 @@ def test_login_attempts_are_throttled_per_email_and_client(api, user):
     assert login(api, other.email).status_code == 200
 
 
-def test_refresh_returns_a_new_access_token(api, user):
+def test_refresh_returns_a_new_access_and_refresh_token(api, user):
     refresh = login(api, user.email).json()["refresh"]
     response = api.post("/api/auth/refresh", {"refresh": refresh}, format="json")
     assert response.status_code == 200
-    assert set(response.json()) == {"access"}
+    assert set(response.json()) == {"access", "refresh"}
+    assert response.json()["refresh"] != refresh
     claims = decode(response.json()["access"])
     assert (claims["user_id"], claims["role"], claims["token_type"]) == (
         str(user.id), "USER", "access")
 
 
-def test_refresh_carries_a_changed_role(api, user):
+def test_refresh_carries_a_changed_email(api, user):
     refresh = login(api, user.email).json()["refresh"]
-    user.role = "ADMIN"
+    user.email = "renamed@example.com"
     user.save()
     access = api.post("/api/auth/refresh", {"refresh": refresh}, format="json").json()["access"]
-    assert decode(access)["role"] == "ADMIN"
+    assert decode(access)["email"] == "renamed@example.com"
 
 
 @pytest.mark.parametrize("token", ["garbage", ""])

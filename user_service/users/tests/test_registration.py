@@ -80,8 +80,29 @@ def test_any_password_shorter_than_8_is_rejected(api, length):
 @given(length=st.integers(8, 64), name_length=st.integers(1, 200))
 def test_any_password_of_8_or_more_and_name_up_to_200_is_accepted(api, length, name_length):
     User.objects.all().delete()
-    response = register(api, password="p" * length, name="n" * name_length)
+    response = register(api, password="Zq7-" + "p" * (length - 4), name="n" * name_length)
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("password", [
+    "password", "12345678", "qwertyuiop", "93847561029", "ana@example.com", "ana-example",
+])
+def test_weak_passwords_are_refused_by_djangos_validators(api, password):
+    response = register(api, password=password)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and list(error["details"]) == ["password"]
+    assert User.objects.count() == 0
+
+
+def test_registration_publishes_user_registered(api):
+    from common.events.models import OutboxEvent
+
+    body = register(api).json()
+    event = OutboxEvent.objects.get(type="shop.user.registered")
+    assert event.subject == body["id"]
+    assert event.envelope["data"] == {"user_id": body["id"], "email": "ana@example.com",
+                                      "name": "Ana", "role": "USER"}
 
 
 def test_passwords_are_hashed_with_argon2_by_default(api, settings):

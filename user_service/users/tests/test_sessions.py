@@ -1,0 +1,172 @@
+"""Sessions: rotating refresh tokens with reuse detection, logout, password change, and the
+changes that end every session of a user (each publishing shop.user.sessions_revoked)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from common.events.models import OutboxEvent
+from users.models import Session
+from users.tests.factories import DEFAULT_PASSWORD, AdminFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(api, user, password=DEFAULT_PASSWORD):
+    response = api.post("/api/auth/login", {"email": user.email, "password": password},
+                        format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _bearer(access):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client
+
+
+def _refresh(api, refresh):
+    return api.post("/api/auth/refresh", {"refresh": refresh}, format="json")
+
+
+def _revocations(user):
+    return [event.envelope["data"] for event in
+            OutboxEvent.objects.filter(type="shop.user.sessions_revoked", subject=str(user.id))]
+
+
+def test_a_refresh_token_works_once(api, user):
+    first = _login(api, user)["refresh"]
+    second = _refresh(api, first)
+    assert second.status_code == 200
+    assert _refresh(api, second.json()["refresh"]).status_code == 200
+
+
+def test_presenting_a_used_refresh_token_ends_the_whole_session(api, user):
+    tokens = _login(api, user)
+    rotated = _refresh(api, tokens["refresh"]).json()
+    replay = _refresh(api, tokens["refresh"])
+    assert replay.status_code == 401
+    assert replay.json()["error"]["code"] == "authentication_failed"
+    assert _refresh(api, rotated["refresh"]).status_code == 401
+    assert _bearer(rotated["access"]).get("/api/users/me").status_code == 401
+    assert _bearer(tokens["access"]).get("/api/users/me").status_code == 401
+    session = Session.objects.get()
+    assert session.end_reason == "refresh_reused"
+    assert _revocations(user) == [{"user_id": str(user.id), "reason": "refresh_reused",
+                                   "session_id": str(session.id),
+                                   "not_before": _revocations(user)[0]["not_before"]}]
+
+
+def test_logout_ends_that_session_only(api, user):
+    phone, laptop = _login(api, user), _login(api, user)
+    response = api.post("/api/auth/logout", {"refresh": phone["refresh"]}, format="json")
+    assert response.status_code == 204
+    assert _bearer(phone["access"]).get("/api/users/me").status_code == 401
+    assert _refresh(api, phone["refresh"]).status_code == 401
+    assert _bearer(laptop["access"]).get("/api/users/me").status_code == 200
+    assert [r["reason"] for r in _revocations(user)] == ["logout"]
+    again = api.post("/api/auth/logout", {"refresh": phone["refresh"]}, format="json")
+    assert again.status_code == 204
+
+
+@pytest.mark.parametrize("body", [{"refresh": "not-a-token"}, {"refresh": ""}, {}])
+def test_logout_with_a_bad_refresh_token_is_refused(api, body):
+    response = api.post("/api/auth/logout", body, format="json")
+    assert response.status_code in (400, 401)
+
+
+def test_password_change_ends_every_session_and_needs_the_current_password(api, user):
+    one, two = _login(api, user), _login(api, user)
+    client = _bearer(one["access"])
+    wrong = client.post("/api/auth/password", {"current_password": "nope-nope-nope",
+                                               "new_password": "brand-new-secret-9"},
+                        format="json")
+    assert wrong.status_code == 400
+    assert list(wrong.json()["error"]["details"]) == ["current_password"]
+    response = client.post("/api/auth/password", {"current_password": DEFAULT_PASSWORD,
+                                                  "new_password": "brand-new-secret-9"},
+                           format="json")
+    assert response.status_code == 204
+    for tokens in (one, two):
+        assert _bearer(tokens["access"]).get("/api/users/me").status_code == 401
+        assert _refresh(api, tokens["refresh"]).status_code == 401
+    assert api.post("/api/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD},
+                    format="json").status_code == 401
+    fresh = _login(api, user, "brand-new-secret-9")
+    assert _bearer(fresh["access"]).get("/api/users/me").status_code == 200
+    assert [r["reason"] for r in _revocations(user)] == ["password_changed"]
+    assert "session_id" not in _revocations(user)[0]
+
+
+@pytest.mark.parametrize("new_password", ["password", "12345678", "short"])
+def test_a_weak_new_password_is_refused(api, user, new_password):
+    client = _bearer(_login(api, user)["access"])
+    response = client.post("/api/auth/password", {"current_password": DEFAULT_PASSWORD,
+                                                  "new_password": new_password}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["details"]) == ["new_password"]
+
+
+def test_a_service_token_cannot_change_a_password(api):
+    from common.testing import auth_header
+
+    response = api.post("/api/auth/password", {"current_password": "a", "new_password": "b"},
+                        format="json", **auth_header(role="SERVICE"))
+    assert response.status_code == 403
+
+
+def test_demotion_ends_the_admins_sessions(api, user):
+    demoted = AdminFactory()
+    tokens = _login(api, demoted)
+    boss = _bearer(_login(api, AdminFactory())["access"])
+    assert _bearer(tokens["access"]).get("/api/users").status_code == 200
+    response = boss.patch(f"/api/users/{demoted.id}", {"role": "USER"}, format="json")
+    assert response.status_code == 200
+    assert _bearer(tokens["access"]).get("/api/users").status_code == 401
+    assert _refresh(api, tokens["refresh"]).status_code == 401
+    assert [r["reason"] for r in _revocations(demoted)] == ["role_changed"]
+    changed = OutboxEvent.objects.get(type="shop.user.changed", subject=str(demoted.id))
+    assert changed.envelope["data"]["role"] == "USER"
+
+
+def test_a_name_change_publishes_user_changed_and_keeps_sessions(api, user):
+    tokens = _login(api, user)
+    client = _bearer(tokens["access"])
+    assert client.patch(f"/api/users/{user.id}", {"name": "New"}, format="json").status_code == 200
+    assert client.get("/api/users/me").status_code == 200
+    event = OutboxEvent.objects.get(type="shop.user.changed")
+    assert event.envelope["data"] == {"user_id": str(user.id), "email": user.email,
+                                      "name": "New", "role": "USER", "is_active": True}
+    assert _revocations(user) == []
+
+
+def test_deletion_ends_access_and_publishes_the_revocation(api, user):
+    tokens = _login(api, user)
+    client = _bearer(tokens["access"])
+    assert client.delete(f"/api/users/{user.id}").status_code == 204
+    assert client.get("/api/users/me").status_code == 401
+    assert _refresh(api, tokens["refresh"]).status_code == 401
+    assert [r["reason"] for r in _revocations(user)] == ["deleted"]
+
+
+def test_deactivation_in_the_admin_ends_sessions(api, user):
+    from users.services import user_deactivate
+
+    tokens = _login(api, user)
+    user_deactivate(user=user)
+    assert _bearer(tokens["access"]).get("/api/users/me").status_code == 401
+    assert [r["reason"] for r in _revocations(user)] == ["deactivated"]
+
+
+def test_jwks_publishes_the_user_token_keys_with_their_kid(api, user):
+    import jwt
+
+    response = api.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    keys = response.json()["keys"]
+    assert keys and all(set(k) == {"kty", "crv", "x", "kid", "alg", "use"} for k in keys)
+    access = _login(api, user)["access"]
+    kid = jwt.get_unverified_header(access)["kid"]
+    key = next(k for k in keys if k["kid"] == kid)
+    claims = jwt.decode(access, jwt.PyJWK(key).key, algorithms=["EdDSA"])
+    assert claims["user_id"] == str(user.id)
+    assert api.get("/.well-known/jwks.json/").status_code == 200
