@@ -138,6 +138,18 @@ def has_command(service: str, command: str) -> bool:
     return any((ROOT / service).glob(f"*/management/commands/{command}.py"))
 
 
+def ensure_keys() -> None:
+    """Create every missing token key pair in JWT_KEYS_DIR (default `.keys/`, git-ignored):
+    each service's private key and the public key set they all read."""
+    from common.auth.keys import keys_ensure
+    from common.services import SERVICE_PORTS
+
+    keys_dir = Path(os.environ.get("JWT_KEYS_DIR") or ROOT / ".keys")
+    made = keys_ensure(keys_dir=keys_dir, services=list(SERVICE_PORTS))
+    if made:
+        print(f"created token keys in {keys_dir}: {', '.join(made)}", flush=True)
+
+
 def setup(names: list[str], *, demo: bool = True) -> None:
     for service in names:
         print(f"== {service}: setup", flush=True)
@@ -223,6 +235,8 @@ def main(argv: list[str]) -> int:
         return run_bench(options.args)
     read_env_file()
     names = services(options.only)
+    if options.command in ("setup", "test", "run", "up"):
+        ensure_keys()
 
     if options.command == "setup":
         setup(names, demo="--no-demo" not in options.args)
