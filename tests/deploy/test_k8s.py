@@ -455,6 +455,23 @@ def test_the_partners_and_payments_accept_only_the_store(documents):
         assert pods == {"store-service", "store-events", "store-worker"}, service
 
 
+def test_only_the_notification_service_may_reach_the_mail_relay(documents):
+    policy = of_kind(documents, "NetworkPolicy")["notification-smtp"]["spec"]
+    config = of_kind(documents, "ConfigMap")["shop-config"]["data"]
+
+    assert pods_selected(documents, policy["podSelector"]) == {
+        "notification-service", "notification-events"}
+    assert [port["port"] for rule in policy["egress"] for port in rule["ports"]] == [
+        int(config["EMAIL_PORT"])]
+
+
+def test_the_event_stream_is_replicated_on_every_broker_node(documents):
+    config = of_kind(documents, "ConfigMap")["shop-config"]["data"]
+
+    assert int(config["EVENT_STREAM_REPLICAS"]) == of_kind(
+        documents, "StatefulSet")["nats"]["spec"]["replicas"]
+
+
 def test_every_policy_selects_existing_pods(documents):
     for name, policy in of_kind(documents, "NetworkPolicy").items():
         selector = policy["spec"]["podSelector"]
