@@ -1,16 +1,21 @@
-"""Order lines as every service receives them: `[{product_id, quantity}]`."""
+"""Order lines as every service receives them (`[{product_id, quantity}]`): merge and bounds."""
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from common.lines.bounds import (
+    MAX_LINES,
+    MAX_QUANTITY,
+    MIN_QUANTITY,
+    LineItemSerializer,
+    line_items_field,
+    quantities_within_bounds,
+)
+from common.lines.merge import quantities_by_product
 
-
-def quantities_by_product(items: Iterable[Mapping[str, Any]]) -> dict[Any, int]:
-    """Quantities by product id, the same product named twice summed, in the order the
-    products first appear."""
-    quantities: dict[Any, int] = {}
-    for item in items:
-        quantities[item["product_id"]] = quantities.get(item["product_id"], 0) + item["quantity"]
-    return quantities
-
-
-__all__ = ["quantities_by_product"]
+__all__ = [
+    "MAX_LINES",
+    "MAX_QUANTITY",
+    "MIN_QUANTITY",
+    "LineItemSerializer",
+    "line_items_field",
+    "quantities_by_product",
+    "quantities_within_bounds",
+]

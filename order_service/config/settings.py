@@ -1,6 +1,8 @@
-"""Settings of order_service: common's base settings plus the orders app."""
+"""Settings of order_service: common's base settings plus the orders app and its expiry."""
 
 from pathlib import Path
+
+import environ
 
 from common.settings import service_settings
 
@@ -8,4 +10,12 @@ globals().update(service_settings(
     name="order_service",
     base_dir=Path(__file__).resolve().parent.parent,
     apps=["orders"],
+    event_handlers={"shop.purchase.state_changed": "orders.handlers.purchase_state_changed"},
 ))
+
+# Read after service_settings, which has loaded `.env` into the environment.
+env = environ.Env()
+# A pending order nobody bought is cancelled after this many minutes (manage.py expire_orders).
+ORDER_PENDING_MINUTES = env.int("ORDER_PENDING_MINUTES", default=30)
+# Seconds between two passes of the expiry.
+ORDER_EXPIRY_INTERVAL = env.float("ORDER_EXPIRY_INTERVAL", default=30.0)

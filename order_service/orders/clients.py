@@ -18,6 +18,8 @@ USER_SERVICE = "user_service"
 PRODUCT_SERVICE = "product_service"
 BATCH_LIMIT = 100
 RESERVATIONS_PATH = "/api/products/reservations"
+# product_service's reason for a reservation refused for want of stock.
+INSUFFICIENT_STOCK = "insufficient_stock"
 
 
 def _unexpected(response: requests.Response, service: str) -> UpstreamUnavailable:
@@ -32,12 +34,14 @@ def _json(response: requests.Response, service: str) -> Any:
         raise _unexpected(response, service) from None
 
 
-def _error_details(response: requests.Response) -> Any:
-    """The `details` of a partner's error envelope, if it sent one."""
+def _error(response: requests.Response) -> dict:
+    """The `error` object of a partner's envelope ({} when the body is not one): callers
+    branch on its `code` and `reason` and pass its `details` on, never read its message."""
     try:
-        return (response.json().get("error") or {}).get("details")
+        error = response.json().get("error")
     except (ValueError, AttributeError):
-        return None
+        return {}
+    return error if isinstance(error, dict) else {}
 
 
 def user_exists(*, user_id: uuid.UUID) -> bool:
@@ -72,10 +76,12 @@ def reservation_create(*, reference: str, quantities: dict[uuid.UUID, int]) -> N
     })
     if response.status_code in (200, 201):
         return
-    if response.status_code == 409:
-        raise Conflict("Not enough stock for some items.", details=_error_details(response))
-    if response.status_code == 400:
-        details = _error_details(response)
+    error = _error(response)
+    if response.status_code == 409 and error.get("reason") == INSUFFICIENT_STOCK:
+        raise Conflict("Not enough stock for some items.", details=error.get("details"),
+                       reason=INSUFFICIENT_STOCK)
+    if response.status_code == 400 and error.get("code") == "validation_error":
+        details = error.get("details")
         items = details.get("items") if isinstance(details, dict) else None
         raise ValidationError({"items": items or ["The products could not be reserved."]})
     raise _unexpected(response, PRODUCT_SERVICE)

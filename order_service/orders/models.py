@@ -19,6 +19,9 @@ class Order(models.Model):
     user_id = models.UUIDField()
     total_amount = models.DecimalField(max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=INITIAL)
+    # The purchase buying this order while it runs (learnt from the store's events): a pending
+    # order that is being bought does not expire under the purchase.
+    purchase_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -27,6 +30,9 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["user_id", "-created_at"], name="orders_order_user_created_idx"),
             models.Index(fields=["-created_at"], name="orders_order_created_idx"),
+            # The pending expiry's scan: old pending orders, oldest first.
+            models.Index(fields=["created_at"], condition=Q(status="pending"),
+                         name="orders_order_pending_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total_amount__gte=0),
@@ -77,3 +83,22 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OrderStatusChange(models.Model):
+    """One move of an order's status (the first row records the creation: from null)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    # Null, not blank: the creation row comes from no state at all.
+    from_state = models.CharField(  # noqa: DJ001
+        max_length=20, choices=OrderStatus.choices, null=True)
+    to_state = models.CharField(max_length=20, choices=OrderStatus.choices)
+    at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"], name="orders_statuschange_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} -> {self.to_state}"

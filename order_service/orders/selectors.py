@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from orders.models import IdempotencyKey, Order
+from orders.status import OrderStatus
 
 
 def order_list(*, user_id=None) -> QuerySet[Order]:
@@ -19,3 +20,10 @@ def order_get(*, order_id) -> Order | None:
 
 def idempotency_key_get(*, user_id, key: str) -> IdempotencyKey | None:
     return IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
+
+
+def order_ids_expirable(*, cutoff, limit: int) -> list:
+    """Ids of pending orders created before `cutoff` that no purchase holds, oldest first."""
+    return list(Order.objects.filter(status=OrderStatus.PENDING, created_at__lt=cutoff,
+                                     purchase_id__isnull=True)
+                .order_by("created_at").values_list("id", flat=True)[:limit])

@@ -1,4 +1,5 @@
-"""Writes on orders: creation (user check, batch product fetch, stock reservation) and status moves.
+"""Writes on orders: creation (user check, batch product fetch, stock reservation), status
+moves (by ADMINs and services, an owner's cancel, the pending expiry) and the purchase hold.
 
 Creating an order makes three calls whatever its size, all started at once: the user, every
 product in one batch, one reservation. The order id is chosen first and used as the
@@ -13,21 +14,24 @@ import logging
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 
 from common.errors import Conflict, UpstreamUnavailable
-from common.lines import quantities_by_product
-from orders import clients, selectors
+from common.lines import quantities_within_bounds
+from orders import clients, events, selectors
 from orders.models import IdempotencyKey, Order, OrderItem
-from orders.status import INITIAL, OrderStatus, status_move_check
+from orders.status import INITIAL, ORDER_STATUS, IllegalMove, OrderRefusal, OrderStatus
 
 logger = logging.getLogger(__name__)
 
-MAX_QUANTITY = 1000
 CENT = Decimal("0.01")
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,7 @@ class PricedLine:
 
 def order_items_merge(*, items: list[dict]) -> dict[uuid.UUID, int]:
     """Quantities by product, the same product named twice summed; the sum obeys the line limit."""
-    quantities = quantities_by_product(items)
-    too_many = [product_id for product_id, quantity in quantities.items()
-                if quantity > MAX_QUANTITY]
-    if too_many:
-        raise ValidationError({"items": [
-            f"Product {product_id}: the merged quantity must not exceed {MAX_QUANTITY}."
-            for product_id in too_many]})
-    return quantities
+    return quantities_within_bounds(items)
 
 
 def order_lines_price(*, quantities: dict[uuid.UUID, int],
@@ -78,7 +75,7 @@ def _replayed(*, caller_id: uuid.UUID, key: str, request_hash: str) -> Order | N
         return None
     if record.request_hash != request_hash:
         raise Conflict("This Idempotency-Key was already used with a different request.",
-                       details={"idempotency_key": key})
+                       details={"idempotency_key": key}, reason=IDEMPOTENCY_KEY_REUSED)
     return selectors.order_get(order_id=record.order_id)
 
 
@@ -106,6 +103,8 @@ def _order_insert(*, order_id: uuid.UUID, user_id: uuid.UUID, lines: list[Priced
         caller_id, key, request_hash = idempotency
         IdempotencyKey.objects.create(user_id=caller_id, key=key, request_hash=request_hash,
                                       order=order)
+    ORDER_STATUS.begin(instance=order, note="Order placed.")
+    events.order_created_publish(order=order, items=items)
     # The answer is built from what was just written, with no second read.
     order._prefetched_objects_cache = {"items": items}
     return order
@@ -196,16 +195,96 @@ def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
     return order, True
 
 
-def order_status_change(*, order_id: uuid.UUID, status: str) -> Order:
-    """Apply one move of the state machine; cancelling gives the reserved stock back first."""
+def _order_move(*, order: Order, to: str, note: str, only_from=None, reason=None) -> bool:
+    """One move of `order`, in the caller's transaction: the status under a row lock with its
+    history row, the stock given back on a cancel, the event. False when nothing changed.
+
+    Giving the stock back happens while the row is still locked and before the commit, so a
+    product_service that is down (UpstreamUnavailable) leaves the order as it was."""
+    move = ORDER_STATUS.move(instance=order, to=to, note=note, only_from=only_from,
+                             reason=reason)
+    if move is None:
+        return False
+    if move.target == OrderStatus.CANCELLED:
+        # 404 (no reservation, e.g. a demo order) means there is nothing to give back.
+        clients.reservation_release(reference=str(order.id))
+    events.order_status_changed_publish(order=order, source=move.source, target=move.target)
+    return True
+
+
+def order_status_change(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
+    """Apply one move of the state machine (ADMIN, SERVICE); the same status again is a no-op."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(id=order_id).first()
+        order = Order.objects.filter(id=order_id).first()
         if order is None:
             raise NotFound("Order not found.")
-        if status_move_check(current=order.status, target=status):
-            if status == OrderStatus.CANCELLED:
-                # 404 (no reservation, e.g. a demo order) means there is nothing to give back.
-                clients.reservation_release(reference=str(order.id))
-            order.status = status
-            order.save(update_fields=["status", "updated_at"])
+        _order_move(order=order, to=status, note=note)
     return selectors.order_get(order_id=order_id)
+
+
+def order_cancel_by_owner(*, order_id: uuid.UUID, user_id: uuid.UUID) -> Order:
+    """The owner's cancel: only while the order is pending (else 409 `order_not_pending`)."""
+    with transaction.atomic():
+        order = Order.objects.filter(id=order_id, user_id=user_id).first()
+        if order is None:
+            raise NotFound("Order not found.")
+        _order_move(order=order, to=OrderStatus.CANCELLED, note="Cancelled by its owner.",
+                    only_from={OrderStatus.PENDING}, reason=OrderRefusal.ORDER_NOT_PENDING)
+    return selectors.order_get(order_id=order_id)
+
+
+def order_expire(*, order_id: uuid.UUID, cutoff: datetime) -> bool:
+    """Cancel one pending order created before `cutoff` that no purchase holds; stock given back.
+
+    The row is locked first, skipping it if a move holds it (the store moving it to
+    processing): the next pass sees the result. Under the lock the order must still be
+    pending, old and unheld, so an order the store has just moved, or a purchase has just
+    claimed, is left alone. False when it was not expired."""
+    with transaction.atomic():
+        order = (Order.objects.select_for_update(skip_locked=True)
+                 .filter(id=order_id, status=OrderStatus.PENDING, created_at__lt=cutoff,
+                         purchase_id__isnull=True).first())
+        if order is None:
+            return False
+        try:
+            return _order_move(order=order, to=OrderStatus.CANCELLED,
+                               note="Expired: nobody bought it in time.",
+                               only_from={OrderStatus.PENDING},
+                               reason=OrderRefusal.ORDER_NOT_PENDING)
+        except IllegalMove:
+            return False
+
+
+def orders_expire_pending(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Expire up to `limit` pending orders older than ORDER_PENDING_MINUTES; the count expired.
+
+    An order whose stock cannot be given back now (product_service unavailable) stays pending
+    and is tried again on the next pass; the pass stops there rather than fail on every order."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.ORDER_PENDING_MINUTES)
+    expired = 0
+    for order_id in selectors.order_ids_expirable(cutoff=cutoff, limit=limit):
+        try:
+            if order_expire(order_id=order_id, cutoff=cutoff):
+                expired += 1
+        except UpstreamUnavailable as exc:
+            logger.warning("order %s not expired: %s", order_id, exc.detail,
+                           extra={"order_id": str(order_id)})
+            break
+    return expired
+
+
+# Purchase states after which the store no longer needs the order held: it has moved the
+# order to processing, or it has failed and cancels the order itself.
+PURCHASE_ENDED = frozenset({"RESERVE_DELIVERED", "FAILED"})
+
+
+def order_purchase_track(*, order_id: uuid.UUID, purchase_id: uuid.UUID,
+                         purchase_state: str) -> None:
+    """Hold a pending order while a purchase buys it; let go once that purchase has ended.
+
+    Runs once per event (the inbox sees to it); an unknown order is ignored, since the store
+    only buys orders that exist and this service never deletes one."""
+    if purchase_state in PURCHASE_ENDED:
+        Order.objects.filter(id=order_id, purchase_id=purchase_id).update(purchase_id=None)
+    else:
+        Order.objects.filter(id=order_id).update(purchase_id=purchase_id)

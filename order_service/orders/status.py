@@ -1,11 +1,12 @@
 """The order status state machine: every state and, in one table, every allowed move.
 
-Only `orders.services.order_status_change` applies a move; nothing else writes `Order.status`.
+Only `orders.services` moves an order, through `ORDER_STATUS.move`; nothing else writes
+`Order.status`. Setting the current status again is a no-op, not a conflict.
 """
 
 from django.db import models
 
-from common.errors import Conflict
+from common.statemachine import IllegalMove, StateMachine
 
 
 class OrderStatus(models.TextChoices):
@@ -15,26 +16,30 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class OrderRefusal:
+    """The reasons a status move is refused (409 `conflict`)."""
+
+    # The move is not in the table (completed -> pending, …).
+    INVALID_STATUS_TRANSITION = "invalid_status_transition"
+    # The move is only allowed from pending (an owner's cancel, the pending expiry).
+    ORDER_NOT_PENDING = "order_not_pending"
+
+
 INITIAL = OrderStatus.PENDING
 
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    OrderStatus.PENDING: frozenset({OrderStatus.PROCESSING, OrderStatus.CANCELLED}),
-    OrderStatus.PROCESSING: frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED}),
-    OrderStatus.COMPLETED: frozenset(),
-    OrderStatus.CANCELLED: frozenset(),
-}
+ORDER_STATUS = StateMachine(
+    moves={
+        OrderStatus.PENDING: {OrderStatus.PROCESSING, OrderStatus.CANCELLED},
+        OrderStatus.PROCESSING: {OrderStatus.COMPLETED, OrderStatus.CANCELLED},
+        OrderStatus.COMPLETED: set(),
+        OrderStatus.CANCELLED: set(),
+    },
+    initial=INITIAL,
+    field="status",
+    history="history",
+    repeat_is_noop=True,
+    reason=OrderRefusal.INVALID_STATUS_TRANSITION,
+    label="order",
+)
 
-
-def can_move(*, current: str, target: str) -> bool:
-    return target in ALLOWED_MOVES[current]
-
-
-def status_move_check(*, current: str, target: str) -> bool:
-    """True when the move changes the status, False when it is already there; else Conflict."""
-    if current == target:
-        return False
-    if not can_move(current=current, target=target):
-        raise Conflict(f"An order cannot move from {current} to {target}.",
-                       details={"status": current, "requested": target,
-                                "allowed": sorted(ALLOWED_MOVES[current])})
-    return True
+__all__ = ["INITIAL", "ORDER_STATUS", "IllegalMove", "OrderRefusal", "OrderStatus"]

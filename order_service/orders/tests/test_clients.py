@@ -7,10 +7,10 @@ import pytest
 import requests
 import responses
 from rest_framework.exceptions import ValidationError
-from rest_framework_simplejwt.tokens import AccessToken
 
 from common.errors import Conflict, UpstreamUnavailable
 from common.request_id import request_id_var
+from common.testing import read_token
 from orders import clients
 from orders.tests import upstream
 
@@ -33,7 +33,7 @@ def request_id():
 def _assert_service_call(call, request_id):
     scheme, token = call.request.headers["Authorization"].split()
     assert scheme == "Bearer"
-    assert AccessToken(token)["role"] == "SERVICE"
+    assert read_token(token)["role"] == "SERVICE"
     assert call.request.headers["X-Request-ID"] == request_id
 
 
@@ -123,6 +123,17 @@ def test_reservation_create_409_is_a_conflict_with_details(partners):
         clients.reservation_create(reference="order-1", quantities={uuid.uuid4(): 2})
 
     assert raised.value.details == details
+    assert raised.value.reason == "insufficient_stock"
+
+
+@pytest.mark.parametrize("message", ["Not enough stock for some items.", "anything at all"])
+def test_reservation_create_branches_on_the_reason_not_the_message(partners, message):
+    partners.add(responses.POST, upstream.reservations_url(), status=409, json={"error": {
+        "status": 409, "code": "conflict", "message": message, "details": None,
+        "reason": "reservation_reference_reused"}})
+
+    with pytest.raises(UpstreamUnavailable):
+        clients.reservation_create(reference="order-1", quantities={uuid.uuid4(): 2})
 
 
 def test_reservation_create_400_is_a_validation_error_on_items(partners):

@@ -9,9 +9,10 @@ import pytest
 import requests
 import responses
 from django.db import DatabaseError
-from rest_framework_simplejwt.tokens import AccessToken
 
-from common.testing import auth_header
+from common.events import validate_event
+from common.events.models import OutboxEvent
+from common.testing import auth_header, read_token
 from orders import selectors
 from orders.models import IdempotencyKey, Order, OrderItem
 from orders.tests import upstream
@@ -69,6 +70,38 @@ def test_order_create_prices_lines_from_the_products(api_client, partners, custo
         (mouse["id"], "Mouse", "29.99", 3, "89.97")])
     saved = Order.objects.get(id=order["id"])
     assert (saved.status, saved.total_amount) == ("pending", Decimal("179.87"))
+
+
+def test_order_create_publishes_the_order_with_its_lines(api_client, partners, customer_id,
+                                                         customer_headers):
+    keyboard = product(price="89.90", name="Keyboard")
+    stub_happy_path(partners, customer_id, [keyboard])
+
+    order = _post(api_client, customer_headers, _body((keyboard, 2))).json()
+
+    [event] = OutboxEvent.objects.all()
+    validate_event(event.envelope)
+    assert (event.type, event.subject) == ("shop.order.created", order["id"])
+    data = event.envelope["data"]
+    assert data["items"] == [{"product_id": keyboard["id"], "name": "Keyboard",
+                              "unit_price": "89.90", "quantity": 2, "line_total": "179.80"}]
+    assert (data["order_id"], data["user_id"], data["total_amount"], data["status"]) == (
+        order["id"], str(customer_id), "179.80", "pending")
+    [change] = Order.objects.get(id=order["id"]).history.all()
+    assert (change.from_state, change.to_state) == (None, "pending")
+
+
+def test_order_create_refused_publishes_nothing(api_client, partners, customer_id,
+                                                customer_headers):
+    keyboard = product()
+    upstream.stub_user(partners, customer_id)
+    upstream.stub_products(partners, [keyboard])
+    upstream.stub_reserve(partners, status=409, details={"items": []})
+
+    response = _post(api_client, customer_headers, _body((keyboard, 5)))
+
+    assert response.status_code == 409
+    assert not OutboxEvent.objects.exists()
 
 
 def test_order_create_reserves_stock_under_the_order_id(api_client, partners, customer_id,
@@ -171,7 +204,7 @@ def test_order_create_sends_a_service_token_and_the_request_id(api_client, partn
         assert call.request.headers["X-Request-ID"] == "req-42"
         scheme, token = call.request.headers["Authorization"].split()
         assert scheme == "Bearer"
-        assert AccessToken(token)["role"] == "SERVICE"
+        assert read_token(token)["role"] == "SERVICE"
 
 
 # ---- validation and permissions --------------------------------------------------------------
@@ -303,6 +336,7 @@ def test_order_create_without_enough_stock_is_409(api_client, partners, customer
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
+    assert response.json()["error"]["reason"] == "insufficient_stock"
     assert response.json()["error"]["details"] == shortage
     assert not Order.objects.exists()
 
@@ -451,6 +485,7 @@ def test_order_create_with_a_used_key_and_another_body_is_409(api_client, partne
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
+    assert response.json()["error"]["reason"] == "idempotency_key_reused"
     assert Order.objects.count() == 1
 
 

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 
 from common.errors import Conflict
 from orders.services import order_items_merge, order_lines_price
-from orders.status import ALLOWED_MOVES, INITIAL, OrderStatus, status_move_check
+from orders.status import INITIAL, ORDER_STATUS, OrderStatus
 
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2,
                      allow_nan=False, allow_infinity=False)
@@ -54,13 +54,13 @@ def test_status_moves_only_follow_the_table(moves):
     current = INITIAL
     for target in moves:
         try:
-            changed = status_move_check(current=current, target=target)
+            changed = ORDER_STATUS.check(current=current, target=target)
         except Conflict:
             assert target != current
-            assert target not in ALLOWED_MOVES[current]
+            assert not ORDER_STATUS.can_move(current, target)
             continue
         if changed:
-            assert target in ALLOWED_MOVES[current]
+            assert ORDER_STATUS.can_move(current, target)
             current = target
         else:
             assert target == current
@@ -68,7 +68,9 @@ def test_status_moves_only_follow_the_table(moves):
 
 
 def test_status_table_names_every_state_and_ends_in_final_states():
-    assert set(ALLOWED_MOVES) == set(OrderStatus.values)
-    assert ALLOWED_MOVES[OrderStatus.COMPLETED] == ALLOWED_MOVES[OrderStatus.CANCELLED] == set()
-    assert ALLOWED_MOVES[OrderStatus.PENDING] == {OrderStatus.PROCESSING, OrderStatus.CANCELLED}
-    assert ALLOWED_MOVES[OrderStatus.PROCESSING] == {OrderStatus.COMPLETED, OrderStatus.CANCELLED}
+    assert ORDER_STATUS.states == set(OrderStatus.values)
+    assert ORDER_STATUS.final == {OrderStatus.COMPLETED, OrderStatus.CANCELLED}
+    assert ORDER_STATUS.targets(OrderStatus.PENDING) == {OrderStatus.PROCESSING,
+                                                         OrderStatus.CANCELLED}
+    assert ORDER_STATUS.targets(OrderStatus.PROCESSING) == {OrderStatus.COMPLETED,
+                                                            OrderStatus.CANCELLED}

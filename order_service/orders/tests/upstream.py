@@ -51,12 +51,15 @@ def stub_products(mock, products: list[dict]):
         "count": len(products), "limit": 100, "offset": 0, "results": products})
 
 
-def stub_reserve(mock, *, status=201, details=None):
+def stub_reserve(mock, *, status=201, details=None, reason=None):
+    """product_service's answer to a reservation; a 409 is for want of stock unless told."""
     if status in (200, 201):
         body = {"reference": "x", "items": [], "status": "reserved"}
     else:
         code = {409: "conflict", 400: "validation_error"}.get(status, "error")
         body = {"error": {"status": status, "code": code, "message": "no", "details": details}}
+        if status == 409:
+            body["error"]["reason"] = reason or "insufficient_stock"
     mock.add(responses.POST, reservations_url(), json=body, status=status)
 
 
