@@ -189,5 +189,8 @@ class Broker:
     def term(self, message: Any) -> None:
         self._run(message.term())
 
+    def consumer_info(self, *, stream: str, durable: str) -> Any:
+        return self._run(self._js.consumer_info(stream, durable))
+
     def stream_info(self, name: str) -> Any:
         return self._run(self._js.stream_info(name))

@@ -25,7 +25,7 @@ class Recipient(models.Model):
 
     user_id = models.UUIDField(primary_key=True)
     email = models.EmailField(max_length=254)
-    name = models.CharField(max_length=150, blank=True, default="")
+    name = models.CharField(max_length=200, blank=True, default="")
     role = models.CharField(max_length=16, default="USER")
     is_active = models.BooleanField(default=True)
     # The time of the event the copy was last taken from: an older event never overwrites it.

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('user_id', models.UUIDField(primary_key=True, serialize=False)),
                 ('email', models.EmailField(max_length=254)),
-                ('name', models.CharField(blank=True, default='', max_length=150)),
+                ('name', models.CharField(blank=True, default='', max_length=200)),
                 ('role', models.CharField(default='USER', max_length=16)),
                 ('is_active', models.BooleanField(default=True)),
                 ('as_of', models.DateTimeField()),
