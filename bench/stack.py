@@ -7,19 +7,21 @@ started is put in its own process group so that `Stack.stop()` ends it and its w
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as `python bench/run.py`: the launcher and common from here
+    sys.path.insert(1, str(ROOT))
+
+from common.db.provision import database_create  # noqa: E402
+from launcher.ports import ports_or_free  # noqa: E402
+from launcher.processes import start_group, stop_groups  # noqa: E402
+from launcher.readiness import wait_for_url  # noqa: E402
+
 BENCH = ROOT / "bench"
 RUN_DIR = BENCH / ".run"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -37,31 +39,11 @@ CUSTOMER_PASSWORD = "customer-password"
 BASELINE = "baseline"
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def pick_ports(base_port: int) -> dict[str, int]:
     """The baseline on base_port, the services on base_port+1.. (a free ephemeral port if taken)."""
     names = (BASELINE, "user_service", "product_service", "order_service", "store_service",
              "supplier_service", "carrier_service")
-    ports = {}
-    for offset, name in enumerate(names):
-        wanted = base_port + offset
-        ports[name] = wanted if port_is_free(wanted) else free_port()
-    return ports
+    return ports_or_free({name: base_port + offset for offset, name in enumerate(names)})
 
 
 def service_exists(service: str) -> bool:
@@ -104,17 +86,8 @@ def base_env(ports: dict[str, int]) -> dict[str, str]:
 
 def ensure_databases(names: list[str], *, fresh: bool) -> None:
     """Create `bench_<service>` databases; with `fresh`, drop them first."""
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as conn:
-        existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
-        for name in names:
-            database = f"{DB_PREFIX}{name}"
-            if fresh and database in existing:
-                conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
-                existing.discard(database)
-            if database not in existing:
-                conn.execute(f'CREATE DATABASE "{database}"')
+    for name in names:
+        database_create(server=POSTGRES_URL, name=f"{DB_PREFIX}{name}", fresh=fresh)
 
 
 def manage(service: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -155,8 +128,7 @@ class Stack:
                    "--log-level", "warning", "--graceful-timeout", "5", "--timeout", "60",
                    *self.gunicorn_args]
         with log.open("w") as out:
-            popen = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+            popen = start_group(command, env=env, stdout=out)
         process = self.processes[name] = Process(name, self.ports[name], popen, log)
         return process
 
@@ -169,16 +141,8 @@ class Stack:
                              env)
 
     def wait_ready(self, name: str, path: str = "/healthz", timeout: float = 60) -> bool:
-        process = self.processes[name]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if process.popen.poll() is not None:
-                return False
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{self.url(name)}{path}", timeout=2).status_code == 200:
-                    return True
-            time.sleep(0.3)
-        return False
+        return wait_for_url(f"{self.url(name)}{path}", timeout=timeout,
+                            process=self.processes[name].popen, interval=0.3)
 
     def log_tail(self, name: str, lines: int = 15) -> str:
         process = self.processes.get(name)
@@ -188,20 +152,7 @@ class Stack:
 
     def stop(self) -> None:
         """SIGTERM every process group started, then SIGKILL whatever is left after 10 s."""
-        for process in self.processes.values():
-            if process.popen.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.popen.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for process in self.processes.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-        for process in self.processes.values():
-            # The group too: a worker may outlive its master.
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.popen.pid, signal.SIGKILL)
-            if process.popen.poll() is None:
-                process.popen.wait(timeout=5)
+        stop_groups([process.popen for process in self.processes.values()], grace=10)
         self.processes.clear()
 
 

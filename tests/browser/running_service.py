@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
+from launcher.ports import free_port
+from launcher.processes import start_group, stop_group
+from launcher.readiness import wait_for_url
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 30
@@ -19,13 +17,6 @@ STOP_TIMEOUT_SECONDS = 10
 # The dev admin `ensure_dev_admin` creates in the throwaway database.
 ADMIN_EMAIL = "admin@browser.test"
 ADMIN_PASSWORD = "browser-test-admin-password"
-
-
-def free_port() -> int:
-    """An ephemeral port nobody listens on (never the contract ports 3001-3006/8080)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def service_env(*, sqlite_dir: Path, admin_email: str, admin_password: str) -> dict[str, str]:
@@ -72,39 +63,23 @@ class RunningService:
 
     def start(self) -> None:
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
+            self.process = start_group(
                 [sys.executable, "-m", "gunicorn", "config.wsgi:application",
                  "--chdir", str(self.service_dir), "--bind", f"127.0.0.1:{self.port}",
                  "--workers", "1", "--access-logfile", "-"],
-                cwd=self.service_dir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n"
-                                   f"{self.log()}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            time.sleep(0.2)
+                cwd=self.service_dir, env=self.env, stdout=log)
+        if wait_for_url(f"{self.url}/healthz", timeout=START_TIMEOUT_SECONDS,
+                        process=self.process):
+            return
+        if self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
         raise RuntimeError(f"gunicorn did not answer /healthz in {START_TIMEOUT_SECONDS} s:\n"
                            f"{self.log()}")
 
     def stop(self) -> None:
         """SIGTERM to the whole process group (master and worker), SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        # A worker that outlived its master is still in the group: leave nothing behind.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process is not None:
+            stop_group(self.process, grace=STOP_TIMEOUT_SECONDS)
 
     def log(self) -> str:
         try:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from common.db import database_create, database_drop, postgres_reachable
+from launcher.ports import free_port
+from launcher.processes import start_group, stop_group
+from launcher.readiness import wait_for_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = REPO_ROOT / "compose" / "entrypoint.sh"
@@ -26,13 +28,8 @@ LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 
 def _postgres_server() -> str | None:
     """The PostgreSQL server the suites use (POSTGRES_URL, else the local one if it answers)."""
-    url = os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES_URL
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 1):
-            return url.rstrip("/")
-    except OSError:
-        return None
+    url = (os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES_URL).rstrip("/")
+    return url if postgres_reachable(url) else None
 
 
 @pytest.fixture(scope="module")
@@ -42,24 +39,17 @@ def database_url(tmp_path_factory):
     if server is None:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'user_service.sqlite3'}"
         return
-    import psycopg
-    from psycopg import sql
-
-    def admin(statement):
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(statement)
-
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE))
-    admin(drop)
-    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+    database_create(server=server, name=DATABASE, fresh=True)
     yield f"{server}/{DATABASE}"
-    admin(drop)
+    database_drop(server=server, name=DATABASE)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _key_set(keys_dir: Path) -> Path:
+    """The token key files user_service needs with DEBUG off (made once per folder)."""
+    from common.auth.keys import keys_ensure
+
+    keys_ensure(keys_dir=keys_dir, services=["user_service"])
+    return keys_dir
 
 
 def entrypoint_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
@@ -73,7 +63,7 @@ def entrypoint_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "DJANGO_ENV_FILE": "",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "deploy-test-secret-key",
-        "JWT_SIGNING_KEY": "deploy-test-jwt-signing-key",
+        "JWT_KEYS_DIR": str(_key_set(tmp_path / "keys")),
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "LOG_LEVEL": "WARNING",
         "GUNICORN_WORKERS": "1",
@@ -94,17 +84,6 @@ def get_json(url: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the entry point's whole process group (gunicorn and its workers)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 def test_migrate_role_applies_the_migrations_and_exits(tmp_path, database_url):
     env = entrypoint_env(tmp_path, DATABASE_URL=database_url)
 
@@ -122,23 +101,17 @@ def test_web_role_serves_readyz_under_gunicorn_with_debug_off(tmp_path, database
     port = free_port()
     env = entrypoint_env(tmp_path, DATABASE_URL=database_url, PORT=str(port), LOG_LEVEL="INFO")
     log = (tmp_path / "entrypoint.log").open("w+")
-    process = subprocess.Popen(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = start_group(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env, stdout=log)
     try:
-        status, body = None, None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                status, body = get_json(f"http://127.0.0.1:{port}/readyz")
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.5)
+        wait_for_url(f"http://127.0.0.1:{port}/readyz", timeout=120, process=process,
+                     interval=0.5)
+        status, body = get_json(f"http://127.0.0.1:{port}/readyz")
         healthz_status, healthz = get_json(f"http://127.0.0.1:{port}/healthz")
         _, missing = get_json(f"http://127.0.0.1:{port}/no-such-page")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
             metrics = response.read().decode()
     finally:
-        stop(process)
+        stop_group(process, grace=20)
         log.seek(0)
         output = log.read()
         log.close()
@@ -159,9 +132,8 @@ def test_web_role_serves_readyz_under_gunicorn_with_debug_off(tmp_path, database
         socket.create_connection(("127.0.0.1", port), 1).close()
 
 
-@pytest.mark.parametrize("missing", ["JWT_SIGNING_KEY", "DJANGO_SECRET_KEY"])
-def test_web_role_stops_with_one_line_naming_a_missing_required_variable(tmp_path, missing):
-    env = entrypoint_env(tmp_path, PORT=str(free_port()), **{missing: None},
+def test_web_role_stops_with_one_line_naming_a_missing_required_variable(tmp_path):
+    env = entrypoint_env(tmp_path, PORT=str(free_port()), DJANGO_SECRET_KEY=None,
                          DATABASE_URL=f"sqlite:///{tmp_path / 'never-created.sqlite3'}")
 
     result = subprocess.run(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
@@ -169,7 +141,23 @@ def test_web_role_stops_with_one_line_naming_a_missing_required_variable(tmp_pat
 
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
-        f"Configuration error: required environment variable {missing} is not set.")
+        "Configuration error: required environment variable DJANGO_SECRET_KEY is not set.")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "never-created.sqlite3").exists()
+
+
+def test_web_role_stops_with_one_line_when_the_token_keys_are_missing(tmp_path):
+    empty = tmp_path / "no-keys"
+    empty.mkdir()
+    env = entrypoint_env(tmp_path, PORT=str(free_port()), JWT_KEYS_DIR=str(empty),
+                         DATABASE_URL=f"sqlite:///{tmp_path / 'never-created.sqlite3'}")
+
+    result = subprocess.run(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Configuration error: ") and str(empty) in last, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "never-created.sqlite3").exists()
 

@@ -1,36 +1,9 @@
-"""Read the process table from /proc: descendants of a pid, and whether they still run."""
+"""Questions the end-to-end tests ask of the process table: a pid's descendants, whether a
+process seen earlier still runs, its command line (launcher.processes reads /proc)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-PROC = Path("/proc")
-
-
-@dataclass(frozen=True)
-class ProcessInfo:
-    pid: int
-    ppid: int
-    pgid: int
-    state: str
-    start_time: int  # clock ticks since boot: tells a process from a later one with its pid
-
-
-def read_process(pid: int) -> ProcessInfo | None:
-    try:
-        stat = (PROC / str(pid) / "stat").read_text()
-    except OSError:
-        return None
-    # "pid (comm) state ppid pgrp ..." — comm may hold spaces and parentheses.
-    fields = stat[stat.rfind(")") + 2:].split()
-    return ProcessInfo(pid=pid, ppid=int(fields[1]), pgid=int(fields[2]), state=fields[0],
-                       start_time=int(fields[19]))
-
-
-def all_processes() -> list[ProcessInfo]:
-    found = (read_process(int(entry.name)) for entry in PROC.iterdir() if entry.name.isdigit())
-    return [info for info in found if info is not None]
+from launcher.processes import PROC, ProcessInfo, all_processes, read_process
 
 
 def descendants(root: int) -> list[ProcessInfo]:
@@ -50,10 +23,6 @@ def still_running(info: ProcessInfo) -> bool:
     """The same process (same pid and start time) exists and is not a zombie."""
     now = read_process(info.pid)
     return now is not None and now.start_time == info.start_time and now.state != "Z"
-
-
-def group_members(pgid: int) -> list[ProcessInfo]:
-    return [info for info in all_processes() if info.pgid == pgid and info.state != "Z"]
 
 
 def command_line(pid: int) -> str:

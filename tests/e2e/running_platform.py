@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-from tests.e2e.process_table import ProcessInfo, descendants, group_members, still_running
+from launcher.ports import free_port_offset as offset_for
+from launcher.processes import (
+    ProcessInfo,
+    group_members,
+    kill_groups,
+    start_group,
+    stop_group,
+)
+from launcher.readiness import NotReady, wait_until
+from tests.e2e.process_table import descendants, still_running
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = re.compile(r"Platform ready in ([0-9.]+) s")
@@ -25,28 +30,12 @@ GATEWAY_VARIABLES = ("GATEWAY_PORT", "GATEWAY_RATE_LIMIT", "GATEWAY_RATE_BURST",
 CONTRACT_GATEWAY_PORT = 8080
 
 
-def _free(port: int, host: str) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
 def free_port_offset() -> int:
-    """An offset that moves the contract ports (3001-3006, 8080) onto free ones (10000-30000),
+    """An offset that moves the contract ports (3001-..., 8080) onto free ones (10000-30000),
     so the tests never collide with a platform already running on this machine."""
     from common.services import SERVICE_PORTS
 
-    for _ in range(200):
-        offset = random.randrange(7000, 21000)
-        ports = [port + offset for port in SERVICE_PORTS.values()]
-        if all(_free(port, "127.0.0.1") for port in ports) and _free(
-                CONTRACT_GATEWAY_PORT + offset, "0.0.0.0"):
-            return offset
-    raise RuntimeError("no free port offset found")
+    return offset_for(SERVICE_PORTS.values(), public_ports=[CONTRACT_GATEWAY_PORT])
 
 
 def present_services() -> list[str]:
@@ -84,12 +73,9 @@ class RunningPlatform:
         self.port_offset = port_offset
         self.gateway_url = f"http://127.0.0.1:{CONTRACT_GATEWAY_PORT + port_offset}"
         self.started_at = time.monotonic()
-        self.popen = subprocess.Popen(
+        self.popen = start_group(
             [sys.executable, str(ROOT / "manage_all.py"), *args, "--port-offset",
-             str(port_offset)], cwd=ROOT, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
-        )
+             str(port_offset)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         self.lines: list[str] = []
         self.ready_after: float | None = None
         self.seen: dict[tuple[int, int], ProcessInfo] = {}
@@ -109,15 +95,12 @@ class RunningPlatform:
 
     def wait_ready(self, timeout: float = 120) -> float:
         """Seconds from start to the ready table; fails with the output if it never comes."""
-        deadline = time.monotonic() + timeout
-        while self.ready_after is None:
-            if self.popen.poll() is not None:
-                self._reader.join(timeout=5)
-                raise AssertionError(f"`up` exited ({self.popen.returncode}) before ready:\n"
-                                     f"{self.output[-6000:]}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"`up` not ready after {timeout} s:\n{self.output[-6000:]}")
-            time.sleep(0.1)
+        try:
+            wait_until(lambda: self.ready_after is not None, timeout=timeout,
+                       what="the ready table", interval=0.1, process=self.popen)
+        except NotReady as error:
+            self._reader.join(timeout=5)
+            raise AssertionError(f"`up` not ready ({error}):\n{self.output[-6000:]}") from None
         self.record_descendants()
         return self.ready_after
 
@@ -145,16 +128,10 @@ class RunningPlatform:
         return code
 
     def stop(self) -> None:
-        """Teardown, whatever happened: SIGTERM, then SIGKILL everything ever seen."""
+        """Teardown, whatever happened: SIGTERM to the launcher (its group is itself alone;
+        it stops its children), then SIGKILL every group ever seen under it."""
         if self.popen.poll() is None:
             self.record_descendants()
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=5)
-        for info in self.left_behind():
-            with contextlib.suppress(OSError):
-                os.killpg(info.pgid, signal.SIGKILL)
+            stop_group(self.popen, grace=20)
+        kill_groups([info.pgid for info in self.left_behind()])
         self._reader.join(timeout=5)

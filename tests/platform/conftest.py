@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,11 +18,13 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 import requests
-from psycopg import sql
 
+from common.db import database_drop, postgres_reachable
 from common.services import SERVICE_PORTS
 from launcher.gateway import find_nginx
 from launcher.options import parse_options
+from launcher.processes import start_group, stop_group
+from launcher.readiness import wait_for_url, wait_until  # noqa: F401 (test_journey imports it)
 from launcher.supervisor import service_spec
 from tests.e2e.running_platform import (
     RunningPlatform,
@@ -40,12 +40,8 @@ SEPARATE = "carrier_service"
 
 
 def _postgres_url() -> str | None:
-    url = os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES
-    try:
-        with psycopg.connect(f"{url.rstrip('/')}/postgres", connect_timeout=2):
-            return url.rstrip("/")
-    except psycopg.Error:
-        return None
+    url = (os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES).rstrip("/")
+    return url if postgres_reachable(url, timeout=2) else None
 
 
 def _skip_reason() -> str | None:
@@ -87,44 +83,19 @@ class Platform:
             f"postgres://{user}127.0.0.1:{self.carrier_proxy.port}/{self.database(SEPARATE)}")}
         spec = service_spec(SEPARATE, SERVICE_PORTS[SEPARATE] + self.offset,
                             parse_options(["--workers", "1"]), env)
-        self.carrier = subprocess.Popen(spec.argv, cwd=spec.cwd, env={**env, **spec.env},
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        start_new_session=True)
-        wait_until(lambda: _ready(self.url(SEPARATE)), timeout=60, what="carrier_service ready")
+        self.carrier = start_group(spec.argv, cwd=spec.cwd, env={**env, **spec.env})
+        assert wait_for_url(f"{self.url(SEPARATE)}/readyz", timeout=60, process=self.carrier), (
+            "carrier_service did not get ready")
 
     def stop_carrier(self) -> None:
-        if self.carrier is not None and self.carrier.poll() is None:
-            os.killpg(self.carrier.pid, signal.SIGTERM)
-            try:
-                self.carrier.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.carrier.pid, signal.SIGKILL)
-                self.carrier.wait(timeout=5)
+        if self.carrier is not None:
+            stop_group(self.carrier, grace=15)
         self.carrier = None
 
 
-def _ready(base: str) -> bool:
-    try:
-        return requests.get(f"{base}/readyz", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
-
-
-def wait_until(check, *, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
 def _drop_databases(postgres_url: str, prefix: str) -> None:
-    with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
-        for service in SERVICE_PORTS:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(f"{prefix}{service}")))
+    for service in SERVICE_PORTS:
+        database_drop(server=postgres_url, name=f"{prefix}{service}")
 
 
 @pytest.fixture(scope="session")
