@@ -13,6 +13,11 @@ _level = os.environ.get("LOG_LEVEL", "INFO").upper()
 # gunicorn answers a longer request line itself, with an HTML 414; 8190 is its largest
 # bounded limit, and nginx in front (8 KB buffers) answers longer ones in the JSON envelope.
 limit_request_line = 8190
+# Header lines: gunicorn's limit (8,190 bytes) is nginx's (8 KB buffers), so nginx answers a
+# longer one in JSON first. The number of headers is bounded by nginx's 32 KB in total, more
+# than gunicorn's default 100 fields allow: raised to its maximum so gunicorn's HTML 400 never
+# answers a request the gateway accepted.
+limit_request_fields = 32768
 logconfig_dict = json_stdout_logging(service=_service, level=_level, loggers={
     "gunicorn.error": {"handlers": ["stdout"], "level": _level, "propagate": False},
     # Each request is logged once, by common's access log middleware.

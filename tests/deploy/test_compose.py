@@ -1,14 +1,20 @@
-"""The Docker Compose stack: valid against the Compose spec and consistent with the code."""
+"""The Docker Compose stack: valid against the Compose spec, hardened, split into networks, and
+consistent with the code (docker itself cannot run here: the model is rendered offline)."""
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
+from common.db.provision import postgres_reachable
 from common.services import SERVICE_PORTS, service_url_variable
+from common.settings import base as settings_base
 from tests.deploy.compose_rendering import (
     COMPOSE_DIR,
     COMPOSE_FILE,
@@ -22,7 +28,19 @@ from tests.deploy.compose_rendering import (
     variables_referenced,
 )
 
-PUBLIC_SERVICES = ("user_service", "product_service", "order_service", "store_service")
+# Every new service is in the stack, whether or not its folder is registered yet.
+SERVICES = {**SERVICE_PORTS, "payment_service": 3007, "notification_service": 3008}
+PUBLIC_SERVICES = ("user_service", "product_service", "order_service", "store_service",
+                   "payment_service", "notification_service")
+PARTNERS = ("supplier_service", "carrier_service")
+DATA_SERVICES = ("postgres", "nats", "redis")
+# What a container may add back after dropping every capability, and why.
+ALLOWED_CAPABILITIES = {
+    "gateway": {"CHOWN", "SETGID", "SETUID"},  # nginx's master prepares folders, drops to nginx
+    "postgres": {"CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"},  # initdb, then postgres
+    "pgadmin": {"NET_BIND_SERVICE"},  # its python binary carries that file capability
+}
+SECRET_VARIABLES = re.compile(r"(SECRET_KEY|PASSWORD)$")
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +49,18 @@ def compose():
 
 
 def django_containers(compose) -> dict[str, dict]:
-    """Compose services built from compose/Dockerfile: the six web services and the worker."""
+    """Compose services built from compose/Dockerfile: web services and workers."""
     return {name: svc for name, svc in compose["services"].items()
             if (svc.get("build") or {}).get("dockerfile") == "compose/Dockerfile"}
 
 
+def service_of(container: dict) -> str:
+    return container["build"]["args"]["SERVICE"]
+
+
 def web_service_names(compose) -> dict[str, str]:
     """Django service name (`user_service`) -> compose service name, for the web containers."""
-    return {svc["build"]["args"]["SERVICE"]: name
+    return {service_of(svc): name
             for name, svc in django_containers(compose).items() if svc.get("command") == ["web"]}
 
 
@@ -61,11 +83,13 @@ def test_every_variable_the_compose_file_uses_is_in_the_env_example_and_vice_ver
     assert listed - referenced == set(), "listed in .env.example, unused by docker-compose.yml"
 
 
-def test_the_compose_file_refuses_to_render_without_its_secrets():
+@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "POSTGRES_PASSWORD",
+                                      "USER_SERVICE_DB_PASSWORD", "GATEWAY_CORS_ORIGIN_REGEX"])
+def test_the_compose_file_refuses_to_render_without_its_secrets(variable):
     variables = dotenv_parse(ENV_EXAMPLE.read_text())
-    del variables["JWT_SIGNING_KEY"]
+    del variables[variable]
 
-    with pytest.raises(InterpolationError, match="JWT_SIGNING_KEY"):
+    with pytest.raises(InterpolationError, match=variable):
         compose_render(variables)
 
 
@@ -79,6 +103,42 @@ def test_interpolation_follows_the_compose_rules():
         interpolate("${EMPTY:?needed}", variables)
 
 
+def test_every_secret_of_the_example_is_a_change_me_placeholder():
+    variables = dotenv_parse(ENV_EXAMPLE.read_text())
+    secrets = {name: value for name, value in variables.items() if SECRET_VARIABLES.search(name)}
+
+    assert len(secrets) >= len(SERVICES) + 4
+    for name, value in secrets.items():
+        assert value.startswith("change-me-"), name
+
+
+def production_settings(monkeypatch, environment: dict[str, str], service: str):
+    """Build a service's settings from a container's environment, as the image would."""
+    for name in list(os.environ):
+        if name.startswith(("DJANGO_", "DATABASE_", "JWT_", "POSTGRES_")):
+            monkeypatch.delenv(name)
+    for name, value in {**environment, "DJANGO_ENV_FILE": ""}.items():
+        monkeypatch.setenv(name, value)
+    return settings_base.service_settings(name=service, base_dir=REPO_ROOT / service, apps=[])
+
+
+def test_production_settings_refuse_the_example_secret_key(compose, monkeypatch):
+    environment = environment_of(compose["services"]["user-service"])
+
+    with pytest.raises(settings_base.ImproperlyConfiguredExit, match="DJANGO_SECRET_KEY"):
+        production_settings(monkeypatch, environment, "user_service")
+
+
+def test_production_settings_refuse_an_example_database_password(compose, monkeypatch):
+    variables = {**dotenv_parse(ENV_EXAMPLE.read_text()),
+                 "DJANGO_SECRET_KEY": "a-real-secret-" + "x" * 40}
+    for service, name in web_service_names(compose_render(variables)).items():
+        environment = environment_of(compose_render(variables)["services"][name])
+
+        with pytest.raises(settings_base.ImproperlyConfiguredExit, match="DATABASE_URL"):
+            production_settings(monkeypatch, environment, service)
+
+
 def test_every_service_has_a_healthcheck(compose):
     missing = [name for name, svc in compose["services"].items()
                if not (svc.get("healthcheck") or {}).get("test")]
@@ -86,52 +146,116 @@ def test_every_service_has_a_healthcheck(compose):
     assert missing == []
 
 
+def test_every_container_drops_every_capability_and_new_privileges_and_has_limits(compose):
+    for name, svc in compose["services"].items():
+        limits = svc["deploy"]["resources"]["limits"]
+
+        assert svc["cap_drop"] == ["ALL"], name
+        assert set(svc.get("cap_add", [])) <= ALLOWED_CAPABILITIES.get(name, set()), name
+        assert svc["security_opt"] == ["no-new-privileges:true"], name
+        assert float(limits["cpus"]) > 0 and re.fullmatch(r"\d+[MG]", limits["memory"]), name
+
+
 def test_every_platform_service_has_exactly_one_web_container(compose):
-    assert sorted(web_service_names(compose)) == sorted(SERVICE_PORTS)
+    assert sorted(web_service_names(compose)) == sorted(SERVICES)
 
 
 def test_published_ports_port_env_and_healthcheck_agree_with_the_service_ports(compose):
     for service, compose_name in web_service_names(compose).items():
         svc = compose["services"][compose_name]
-        port = SERVICE_PORTS[service]
-
-        published = [p.rsplit(":", 2)[-2:] for p in svc["ports"]]
+        port = SERVICES[service]
 
         assert environment_of(svc)["PORT"] == str(port), service
-        assert published == [[str(port), str(port)]], service
-        assert f"http://127.0.0.1:{port}/readyz" in " ".join(svc["healthcheck"]["test"]), service
+        assert svc["ports"] == [f"127.0.0.1:{port}:{port}"], service
+        assert "/readyz" in " ".join(svc["healthcheck"]["test"]), service
+        assert "os.environ[\"PORT\"]" in " ".join(svc["healthcheck"]["test"]), service
 
 
 def test_django_containers_run_with_debug_off_and_every_required_variable(compose):
-    containers = django_containers(compose)
-
-    assert len(containers) == len(SERVICE_PORTS) + 1  # the six services and the worker
-    for name, svc in containers.items():
+    for name, svc in django_containers(compose).items():
         env = environment_of(svc)
         assert env["DJANGO_DEBUG"] == "false", name
-        for variable in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "DATABASE_URL", "REDIS_URL"):
+        assert env["ENSURE_DEV_ADMIN"] == "false", name  # no example admin password
+        for variable in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "NATS_URL"):
             assert env.get(variable), f"{name}: {variable} is not set"
 
 
-def test_each_django_container_uses_its_own_service_database(compose):
-    for name, svc in django_containers(compose).items():
-        service = svc["build"]["args"]["SERVICE"]
-        url = urlsplit(environment_of(svc)["DATABASE_URL"])
-        database_host = compose["services"].get(url.hostname)
+def test_each_django_container_uses_its_own_role_and_database(compose):
+    postgres = environment_of(compose["services"]["postgres"])
 
-        assert url.scheme == "postgres", name
-        assert url.path == f"/{service}", name
-        assert database_host is not None, f"{name}: no compose service {url.hostname}"
-        assert database_host["image"].startswith("postgres:16"), name
-        assert environment_of(database_host)["POSTGRES_DB"] == service, name
-        assert url.password == environment_of(database_host)["POSTGRES_PASSWORD"], name
+    assert postgres["SERVICE_DATABASES"].split() == list(SERVICES)
+    for name, svc in django_containers(compose).items():
+        service = service_of(svc)
+        url = urlsplit(environment_of(svc)["DATABASE_URL"])
+
+        assert (url.scheme, url.hostname, url.port) == ("postgres", "postgres", 5432), name
+        assert (url.username, url.path) == (service, f"/{service}"), name
+        assert url.password == postgres[f"{service.upper()}_DB_PASSWORD"], name
+
+
+def test_the_init_script_gives_each_service_a_role_and_a_database_closed_to_others(tmp_path):
+    server = (os.environ.get("POSTGRES_URL") or "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    if not postgres_reachable(server) or shutil.which("psql") is None:
+        pytest.skip("PostgreSQL and psql are needed (CI provides both)")
+    parts = urlsplit(server)
+    prefix = f"{os.environ.get('DATABASE_NAME_PREFIX', '')}deploytest_".lower()
+    names = [f"{prefix}alpha_service", f"{prefix}beta_service"]
+    env = {**os.environ, "PGHOST": parts.hostname, "PGPORT": str(parts.port or 5432),
+           "PGUSER": parts.username or "postgres", "SERVICE_DATABASES": " ".join(names),
+           **{f"{name.upper()}_DB_PASSWORD": f"pw-{name}" for name in names}}
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+
+    def drop():
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                admin.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+    drop()
+    try:
+        result = subprocess.run(["sh", str(COMPOSE_DIR / "postgres" / "init-databases.sh")],
+                                env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        alpha, beta = names
+        host = f"{parts.hostname}:{parts.port or 5432}"
+        with psycopg.connect(f"postgres://{alpha}:pw-{alpha}@{host}/{alpha}") as own:
+            assert own.execute("SELECT current_user").fetchone() == (alpha,)
+            own.execute("CREATE TABLE owned_by_the_service (id int)")  # it owns the schema
+        with pytest.raises(psycopg.OperationalError, match="CONNECT"):
+            psycopg.connect(f"postgres://{alpha}:pw-{alpha}@{host}/{beta}")
+        missing = {**env, f"{beta.upper()}_DB_PASSWORD": ""}
+        again = subprocess.run(["sh", str(COMPOSE_DIR / "postgres" / "init-databases.sh")],
+                               env=missing, capture_output=True, text=True, timeout=60)
+        assert again.returncode != 0
+    finally:
+        drop()
+
+
+def test_each_container_gets_only_its_own_private_key_and_the_public_keys(compose):
+    declared = compose["secrets"]
+    for name, svc in django_containers(compose).items():
+        service = service_of(svc)
+        env = environment_of(svc)
+        mounted = {secret["target"]: secret["source"] for secret in svc["secrets"]}
+        expected = {"private.pem": f"{service}_key", "public.json": "jwt_public_keys"}
+        if service == "user_service":
+            expected["user_tokens.pem"] = "user_tokens_key"
+
+        assert mounted == expected, name
+        assert declared[f"{service}_key"]["file"] == f"../.keys/{service}/private.pem"
+        for variable, target in (("JWT_PRIVATE_KEY", "private.pem"),
+                                 ("JWT_PUBLIC_KEYS", "public.json")):
+            assert env[variable] == f"/run/secrets/{target}", name
+    assert declared["jwt_public_keys"]["file"] == "../.keys/public.json"
+    assert declared["user_tokens_key"]["file"] == "../.keys/user_service/user_tokens.pem"
 
 
 def test_each_service_url_points_at_the_right_container_and_port(compose):
     web = web_service_names(compose)
     for name, svc in django_containers(compose).items():
         env = environment_of(svc)
-        for service, port in SERVICE_PORTS.items():
+        for service, port in SERVICES.items():
             assert env[service_url_variable(service)] == f"http://{web[service]}:{port}", name
 
 
@@ -144,38 +268,98 @@ def test_compose_hostnames_are_valid_django_hosts(compose):
 def test_depends_on_waits_for_healthy_services(compose):
     services = compose["services"]
     for name, svc in services.items():
-        depends_on = svc.get("depends_on") or {}
-        assert isinstance(depends_on, dict), f"{name}: depends_on must use conditions"
-        for target, rule in depends_on.items():
-            assert rule.get("condition") == "service_healthy", f"{name} -> {target}"
+        for target, rule in (svc.get("depends_on") or {}).items():
+            assert rule == {"condition": "service_healthy"}, f"{name} -> {target}"
             assert services[target].get("healthcheck"), f"{name} -> {target}: no healthcheck"
     for name, svc in django_containers(compose).items():
-        assert any(target.endswith("-db") for target in svc["depends_on"]), name
-        assert "redis" in svc["depends_on"], name
+        assert {"postgres", "nats", "redis"} <= set(svc["depends_on"]), name
 
 
-def test_each_database_keeps_its_data_in_a_named_volume_and_checks_readiness(compose):
-    databases = {name: svc for name, svc in compose["services"].items()
-                 if svc.get("image", "").startswith("postgres:")}
-
-    assert len(databases) == len(SERVICE_PORTS)
-    for name, svc in databases.items():
-        volume, _, target = svc["volumes"][0].partition(":")
-        assert svc["image"].startswith("postgres:16"), name
-        assert target == "/var/lib/postgresql/data", name
-        assert volume in compose["volumes"], name
-        assert "pg_isready" in " ".join(svc["healthcheck"]["test"]), name
+def networks_of(compose, name: str) -> set[str]:
+    return set(compose["services"][name]["networks"])
 
 
-def test_the_purchase_worker_runs_store_service_after_its_migrations(compose):
-    workers = [svc for svc in django_containers(compose).values() if svc["command"] == ["worker"]]
+def test_networks_split_public_backend_and_data(compose):
+    web = web_service_names(compose)
 
-    assert len(workers) == 1
-    worker = workers[0]
-    assert worker["build"]["args"]["SERVICE"] == "store_service"
-    assert worker["image"] == compose["services"]["store-service"]["image"]
-    assert worker["depends_on"]["store-service"]["condition"] == "service_healthy"
-    assert "ports" not in worker
+    assert set(compose["networks"]) == {"public", "backend", "data"}
+    assert networks_of(compose, "gateway") == {"public"}
+    for name in DATA_SERVICES:
+        assert networks_of(compose, name) == {"data"}, name
+    for service in PUBLIC_SERVICES:
+        assert networks_of(compose, web[service]) == {"public", "backend", "data"}, service
+    for name, svc in django_containers(compose).items():
+        if svc["command"] != ["web"] or service_of(svc) in PARTNERS:
+            assert networks_of(compose, name) == {"backend", "data"}, name
+    on_public = {name for name in compose["services"] if "public" in networks_of(compose, name)}
+    assert on_public == {"gateway", *(web[service] for service in PUBLIC_SERVICES)}
+
+
+def test_no_partner_database_or_broker_is_reachable_from_the_gateway(compose):
+    web = web_service_names(compose)
+    gateway = networks_of(compose, "gateway")
+
+    for name in (*DATA_SERVICES, *(web[service] for service in PARTNERS), "mailpit"):
+        assert not gateway & networks_of(compose, name), name
+    for service in PUBLIC_SERVICES:
+        assert gateway & networks_of(compose, web[service]), service
+
+
+def test_each_service_has_an_event_worker_of_its_own_image(compose):
+    containers = django_containers(compose)
+    web = web_service_names(compose)
+    for service in SERVICES:
+        events = containers[f"{service.removesuffix('_service')}-events"]
+
+        assert events["command"] == ["run_events"], service
+        assert events["image"] == containers[web[service]]["image"], service
+        assert environment_of(events) == environment_of(containers[web[service]]), service
+        assert events["depends_on"][web[service]] == {"condition": "service_healthy"}
+        assert "ports" not in events
+
+
+def test_the_purchase_and_order_expiry_workers_run_after_their_service(compose):
+    for name, service, command in (("purchase-worker", "store-service", ["worker"]),
+                                   ("order-expiry", "order-service", ["expire_orders"])):
+        worker = compose["services"][name]
+
+        assert worker["command"] == command, name
+        assert worker["image"] == compose["services"][service]["image"], name
+        assert worker["depends_on"][service]["condition"] == "service_healthy", name
+        assert "ports" not in worker
+
+
+def test_nats_runs_jetstream_on_a_volume_and_is_health_gated(compose):
+    nats = compose["services"]["nats"]
+    volume, _, target = nats["volumes"][0].partition(":")
+
+    assert nats["image"].startswith("nats:")
+    assert "-js" in nats["command"]
+    assert nats["command"][nats["command"].index("-sd") + 1] == target
+    assert volume in compose["volumes"]
+    assert "http://127.0.0.1:8222/healthz" in " ".join(nats["healthcheck"]["test"])
+
+
+def test_the_database_keeps_its_data_in_a_volume_and_checks_readiness_over_tcp(compose):
+    postgres = compose["services"]["postgres"]
+    volume, _, target = postgres["volumes"][0].partition(":")
+    init_script = postgres["volumes"][1].split(":")
+
+    assert postgres["image"].startswith("postgres:16")
+    assert (volume in compose["volumes"], target) == (True, "/var/lib/postgresql/data")
+    assert (COMPOSE_DIR / init_script[0]).resolve() == COMPOSE_DIR / "postgres/init-databases.sh"
+    assert init_script[1].startswith("/docker-entrypoint-initdb.d/")
+    assert "pg_isready -h 127.0.0.1" in " ".join(postgres["healthcheck"]["test"])
+
+
+def test_mail_goes_to_mailpit_in_the_tools_profile(compose):
+    notification = environment_of(compose["services"]["notification-service"])
+    mailpit = compose["services"]["mailpit"]
+
+    assert mailpit["profiles"] == ["tools"]
+    assert notification["EMAIL_HOST"] == "mailpit"
+    assert notification["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert networks_of(compose, "mailpit") & networks_of(compose, "notification-service")
 
 
 def test_the_gateway_serves_port_8080_with_the_nginx_template(compose):
@@ -190,7 +374,7 @@ def test_the_gateway_serves_port_8080_with_the_nginx_template(compose):
             in gateway["volumes"])
     for service in PUBLIC_SERVICES:
         upstream = env[f"{service.upper()}_UPSTREAM"]
-        assert upstream == f"{web[service]}:{SERVICE_PORTS[service]}"
+        assert upstream == f"{web[service]}:{SERVICES[service]}"
         assert gateway["depends_on"][web[service]]["condition"] == "service_healthy"
     for variable in ("GATEWAY_RATE_LIMIT", "GATEWAY_RATE_BURST", "GATEWAY_CORS_ORIGIN_REGEX"):
         assert env[variable], variable
@@ -215,8 +399,9 @@ def test_only_the_optional_tools_sit_behind_profiles(compose):
     profiles = {name: svc.get("profiles") for name, svc in compose["services"].items()
                 if svc.get("profiles")}
 
-    assert profiles == {"pgadmin": ["tools"], "prometheus": ["observability"],
-                        "grafana": ["observability"], "jaeger": ["observability"]}
+    assert profiles == {"mailpit": ["tools"], "pgadmin": ["tools"],
+                        "prometheus": ["observability"], "grafana": ["observability"],
+                        "jaeger": ["observability"]}
 
 
 def test_the_observability_profile_mounts_the_repository_configuration(compose):
@@ -230,6 +415,7 @@ def test_the_observability_profile_mounts_the_repository_configuration(compose):
         env = environment_of(svc)
         assert env["OTEL_TRACES_EXPORTER"] == "none"  # tracing is opt-in
         assert urlsplit(env["OTEL_EXPORTER_OTLP_ENDPOINT"]).hostname in compose["services"]
+    assert networks_of(compose, "prometheus") & networks_of(compose, "user-service")
 
 
 def test_the_dockerfile_builds_one_slim_non_root_image_per_service():
