@@ -10,6 +10,7 @@ urlpatterns = common_urlpatterns([
     path("api/echo", views.EchoApi.as_view()),
     path("api/boom", views.BoomApi.as_view()),
     path("api/throttled", views.ThrottledApi.as_view()),
+    path("api/client-throttled", views.ClientThrottledApi.as_view()),
     path("api/whoami", views.WhoAmIApi.as_view()),
     path("api/admin-only", views.AdminOnlyApi.as_view()),
     path("api/service-only", views.ServiceOnlyApi.as_view()),

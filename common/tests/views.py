@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin, IsAdminOrService, IsService, service_callers
+from common.limits import ClientRateThrottle
 from common.pagination import LimitOffsetPagination
 
 logger = logging.getLogger("common.tests")
@@ -60,6 +61,19 @@ class TwoPerMinute(AnonRateThrottle):
 class ThrottledApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [TwoPerMinute]
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
+class TwoPerClient(ClientRateThrottle):
+    scope = "two_per_client"
+    rate = "2/min"
+
+
+class ClientThrottledApi(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [TwoPerClient]
 
     def get(self, request):
         return Response({"ok": True})

@@ -1,22 +1,21 @@
 """Login attempts throttled per email and client address; password changes per user."""
 
-from rest_framework.throttling import SimpleRateThrottle
+from common.limits import ClientRateThrottle, throttle_key
 
 
-class LoginThrottle(SimpleRateThrottle):
+class LoginThrottle(ClientRateThrottle):
     scope = "login"
 
-    def get_cache_key(self, request, view):
+    def key_parts(self, request, view) -> list[str]:
         data = request.data if hasattr(request.data, "get") else {}
-        email = str(data.get("email", "")).strip().lower()
-        ident = f"{email}|{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return [str(data.get("email", ""))]
 
 
-class PasswordChangeThrottle(SimpleRateThrottle):
-    """Guesses at the current password with a stolen access token are bounded too."""
+class PasswordChangeThrottle(ClientRateThrottle):
+    """Guesses at the current password with a stolen access token are bounded too (at the
+    login rate, per user wherever the guesses come from)."""
 
     scope = "login"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": "password", "ident": str(request.user.id)}
+        return throttle_key("password_change", str(request.user.id))

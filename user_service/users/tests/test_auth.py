@@ -102,3 +102,27 @@ def test_a_token_for_an_unknown_user_reads_me_as_404(api):
 
     response = api.get("/api/users/me", **auth_header(user_id=uuid.uuid4()))
     assert response.status_code == 404
+
+
+def test_a_forged_forwarded_for_does_not_dodge_the_login_throttle(api, user, settings):
+    settings.TRUSTED_PROXIES = []
+    statuses = [login(api, user.email, "wrong", HTTP_X_FORWARDED_FOR=f"10.1.2.{n}").status_code
+                for n in range(11)]
+    assert statuses == [401] * 10 + [429]
+
+
+def test_behind_a_trusted_gateway_each_client_has_its_own_login_budget(api, user, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    for _ in range(10):
+        login(api, user.email, "wrong", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert login(api, user.email, "wrong", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    assert login(api, user.email, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+
+
+def test_a_huge_email_is_refused_and_throttled_under_a_bounded_key(api):
+    from django.core.cache import cache
+
+    response = login(api, "a" * 500_000 + "@example.com")
+    assert response.status_code == 400
+    keys = [key for key in cache._cache if "throttle_login_" in key]
+    assert keys and all(len(key) < 120 for key in keys)
