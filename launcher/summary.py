@@ -39,18 +39,19 @@ def ready_table(
     else:
         rows.append(f"  API gateway      not running{f': {gateway_note}' if gateway_note else ''}")
     rows.append("")
-    rows.append(f"  {'service':<16} {'API docs':<38} admin")
+    width = max([16, *(len(name) for name in services)])
+    rows.append(f"  {'service':<{width}} {'API docs':<38} admin")
     for name, port in services.items():
         base = f"http://127.0.0.1:{port}"
-        rows.append(f"  {name:<16} {base + '/api/docs/':<38} {base}/admin/")
+        rows.append(f"  {name:<{width}} {base + '/api/docs/':<38} {base}/admin/")
     if worker:
-        rows.append(f"  {'store_worker':<16} manage.py process_purchases (no HTTP)")
+        rows.append(f"  {'store_worker':<{width}} manage.py process_purchases (no HTTP)")
     if event_workers:
-        rows.append(f"  {'<name>_events':<16} manage.py run_events, one per service: "
+        rows.append(f"  {'<name>_events':<{width}} manage.py run_events (relay + consumer): "
                     f"{', '.join(event_workers)}")
     if broker_url:
         how = "started here, JetStream" if broker_started else "NATS_URL, not started here"
-        rows.append(f"  {'event broker':<16} {broker_url} ({how})")
+        rows.append(f"  {'event broker':<{width}} {broker_url} ({how})")
     rows.append("")
     email = environ.get("DEV_ADMIN_EMAIL")
     if email:

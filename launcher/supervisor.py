@@ -221,6 +221,9 @@ def run_platform(names: list[str], args: list[str]) -> int:
             shutil.rmtree(run_dir, ignore_errors=True)
         for port in ports.values():
             shutil.rmtree(ROOT / ".run" / f"metrics-{port}", ignore_errors=True)
+        if broker and options.port_offset:  # a second platform's broker store is throwaway
+            shutil.rmtree(ROOT / ".run" / f"nats-{broker_ports(options.port_offset)[0]}",
+                          ignore_errors=True)
         log.say("all stopped")
         for signum, handler in previous.items():
             signal.signal(signum, handler)
