@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin, IsService
+from common.lines import line_items_field
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import parse_page_params
 from common.responses import created_or_replayed
@@ -21,7 +22,6 @@ from products.models import PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS, Product
 MAX_IDS = 100
 MAX_PRICE = Decimal("99999999.99")
 MAX_STOCK = 2_147_483_647
-MAX_RESERVATION_ITEMS = 100
 MAX_REFERENCE_LENGTH = 100
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # Positive, at most 8 digits before the point and 2 after: what the price rules accept.
@@ -58,10 +58,6 @@ def product_data(row: Mapping) -> dict:
 def _product_output(product: Product) -> dict:
     return product_data({field.attname: getattr(product, field.attname)
                          for field in Product._meta.concrete_fields})
-
-
-def _page(results: list[dict], *, count: int, limit: int, offset: int) -> dict:
-    return {"count": count, "limit": limit, "offset": offset, "results": results}
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": PRICE_PATTERN,
@@ -105,6 +101,18 @@ def _parse_ids(raw: str) -> list[uuid.UUID]:
         raise ValidationError({"ids": ["Every id must be a valid UUID."]}) from None
 
 
+def _list_query(params) -> dict:
+    """The validated query of `GET /api/products`: limit, offset, search, ids."""
+    limit, offset = parse_page_params(params)
+    raw_ids, search = params.get("ids"), params.get("search") or None
+    if search is not None and "\x00" in search:
+        raise ValidationError({"search": ["Null characters are not allowed."]})
+    ids = _parse_ids(raw_ids) if raw_ids is not None else None
+    if ids is not None:  # a batch fetch answers every id asked for in one page
+        limit = max(limit, len(ids))
+    return {"limit": limit, "offset": offset, "search": search, "ids": ids}
+
+
 def _product_or_404(product_id):
     product = selectors.product_get(product_id=product_id)
     if product is None:
@@ -112,21 +120,22 @@ def _product_or_404(product_id):
     return product
 
 
-def catalog_page(*, limit: int, offset: int) -> dict:
-    rows, count = selectors.product_page(limit=limit, offset=offset)
-    return _page([product_data(row) for row in rows], count=count, limit=limit, offset=offset)
+def product_list_page(*, limit: int, offset: int, search: str | None = None,
+                      ids: list[uuid.UUID] | None = None) -> dict:
+    """The answer of `GET /api/products`: one page of the matching products."""
+    rows, count = selectors.product_page(limit=limit, offset=offset, search=search, ids=ids)
+    return {"count": count, "limit": limit, "offset": offset,
+            "results": [product_data(row) for row in rows]}
 
 
 def catalog_page_read(request) -> dict | None:
-    """The anonymous JSON `GET /api/products` (common.views.fast_json_read): the plain page
-    only; a batch, a search or a bad parameter is left to the DRF view."""
-    if "ids" in request.GET or request.GET.get("search"):
-        return None
+    """The anonymous JSON `GET /api/products` (common.views.fast_json_read); a bad parameter
+    is left to the DRF view, which answers the error."""
     try:
-        limit, offset = parse_page_params(request.GET)
+        query = _list_query(request.GET)
     except ValidationError:
         return None
-    return catalog_page(limit=limit, offset=offset)
+    return product_list_page(**query)
 
 
 def product_read(request, product_id) -> dict | None:
@@ -148,24 +157,7 @@ class ProductListCreateApi(PublicReadApi):
     @extend_schema(parameters=[ProductListQuerySerializer],
                    responses={200: paginated(ProductOutputSerializer), **error_responses(400, 401)})
     def get(self, request):
-        limit, offset = parse_page_params(request.query_params)
-        raw_ids = request.query_params.get("ids")
-        search = request.query_params.get("search")
-        if raw_ids is None and not search:
-            return Response(catalog_page(limit=limit, offset=offset))
-        ids = _parse_ids(raw_ids) if raw_ids is not None else None
-        if ids is not None:  # a batch fetch answers every id asked for in one page
-            limit = max(limit, len(ids))
-        if not search:
-            rows = selectors.product_rows_by_ids(ids=ids)
-            return Response(_page([product_data(row) for row in rows[offset:offset + limit]],
-                                  count=len(rows), limit=limit, offset=offset))
-        if "\x00" in search:
-            raise ValidationError({"search": ["Null characters are not allowed."]})
-        products = selectors.product_list(search=search, ids=ids)
-        return Response(_page(
-            [_product_output(product) for product in products[offset:offset + limit]],
-            count=products.count(), limit=limit, offset=offset))
+        return Response(product_list_page(**_list_query(request.query_params)))
 
     @extend_schema(request=ProductInputSerializer,
                    responses={201: ProductOutputSerializer, **error_responses(400, 401, 403)})
@@ -232,13 +224,8 @@ class ReservationCreateApi(APIView):
 
     @extend_schema_serializer(component_name="ReservationCreate")
     class InputSerializer(serializers.Serializer):
-        @extend_schema_serializer(component_name="ReservationCreateItem")
-        class ItemSerializer(serializers.Serializer):
-            product_id = serializers.UUIDField()
-            quantity = serializers.IntegerField(min_value=1, max_value=MAX_STOCK)
-
         reference = serializers.CharField(max_length=MAX_REFERENCE_LENGTH)
-        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_RESERVATION_ITEMS)
+        items = line_items_field()
 
     @extend_schema(request=InputSerializer,
                    responses={201: ReservationOutputSerializer, 200: ReservationOutputSerializer,

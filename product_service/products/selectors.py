@@ -1,14 +1,15 @@
 """Reads on products and reservations.
 
-The two public catalog reads (a page of the whole catalog, one product) are the platform's
-hottest path; they run SQL the ORM compiled once (`common.db.CompiledRead`) and return plain
-rows. Everything else is an ordinary queryset.
+Every product read answers plain rows (a dict of the model's fields). The public catalog
+reads (a page of the catalog, a batch of ids, one product) are the platform's hottest path;
+they run SQL the ORM compiled once (`common.db.CompiledRead`). The name search and the
+writes' lookups are ordinary querysets.
 """
 
 import functools
 import uuid
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Window
 
 from common.db import CompiledRead
 from products.models import Product, Reservation
@@ -21,12 +22,12 @@ _BY_ID = CompiledRead(lambda: Product.objects.filter(id=uuid.UUID(int=0)).order_
                       params=[Product._meta.pk])
 
 
-def product_page(*, limit: int, offset: int) -> tuple[list[dict], int]:
-    """One page of the catalog, newest first, as rows, and the catalog's size."""
-    rows = _PAGE.rows(limit=limit, offset=offset) if limit else []
-    total = rows[0]["page_total"] if rows else (
-        Product.objects.count() if offset or not limit else 0)
-    return rows, total
+def _page_total(rows: list[dict], *, limit: int, offset: int, count) -> int:
+    """The matching total carried by a page's rows (COUNT(*) OVER ()); counted apart only when
+    the page is empty and so carries none."""
+    if rows:
+        return rows[0]["page_total"]
+    return count() if offset or not limit else 0
 
 
 @functools.cache
@@ -38,24 +39,29 @@ def _by_ids(count: int) -> CompiledRead:
         params=[Product._meta.pk] * count)
 
 
-def product_rows_by_ids(*, ids: list[uuid.UUID]) -> list[dict]:
-    """The products among these distinct ids, newest first, as rows (unknown ids are absent)."""
-    return _by_ids(len(ids)).rows(*ids)
+def product_page(*, limit: int, offset: int, search: str | None = None,
+                 ids: list[uuid.UUID] | None = None) -> tuple[list[dict], int]:
+    """One page of products newest first, as rows, and how many products match: the whole
+    catalog, the products among some distinct ids, those whose name contains `search`, or
+    both. Each is one query."""
+    if not search and ids is None:
+        rows = _PAGE.rows(limit=limit, offset=offset) if limit else []
+        return rows, _page_total(rows, limit=limit, offset=offset, count=Product.objects.count)
+    if not search:  # at most 100 rows: the batch is read whole, then paged
+        rows = _by_ids(len(ids)).rows(*ids)
+        return rows[offset:offset + limit], len(rows)
+    products = Product.objects.filter(name__icontains=search).order_by(*NEWEST_FIRST)
+    if ids is not None:
+        products = products.filter(id__in=ids)
+    fields = [field.attname for field in Product._meta.concrete_fields]
+    rows = list(products.annotate(page_total=Window(Count("*")))
+                .values(*fields, "page_total")[offset:offset + limit]) if limit else []
+    return rows, _page_total(rows, limit=limit, offset=offset, count=products.count)
 
 
 def product_row_get(*, product_id) -> dict | None:
     rows = _BY_ID.rows(product_id)
     return rows[0] if rows else None
-
-
-def product_list(*, search: str | None = None, ids: list | None = None) -> QuerySet[Product]:
-    """Products newest first, optionally matching a name fragment and/or a set of ids."""
-    products = Product.objects.order_by(*NEWEST_FIRST)
-    if search:
-        products = products.filter(name__icontains=search)
-    if ids is not None:
-        products = products.filter(id__in=ids)
-    return products
 
 
 def product_get(*, product_id) -> Product | None:

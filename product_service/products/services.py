@@ -1,4 +1,5 @@
-"""Writes on the catalog, and stock reservations that never oversell."""
+"""Writes on the catalog (each with its `shop.product.changed` event), and stock reservations
+that never oversell."""
 
 import uuid
 
@@ -9,15 +10,30 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from common.db import subtract_by_key
 from common.errors import Conflict
-from common.lines import quantities_by_product
-from products import selectors
+from common.lines import quantities_within_bounds
+from products import events, selectors
 from products.models import Product, Reservation, ReservationLine
 
 PRODUCT_FIELDS = ("name", "description", "price", "stock")
 
 
+class ReservationRefusal:
+    """The reasons a reservation is refused (409 `conflict`)."""
+
+    # Some item has less stock than asked; `details.items` names each with what is left.
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    # The reference already reserved other items.
+    REFERENCE_REUSED = "reservation_reference_reused"
+    # The reference's reservation was given back; it cannot be made again.
+    RELEASED = "reservation_released"
+
+
 def product_create(*, name: str, price, stock: int, description: str = "") -> Product:
-    return Product.objects.create(name=name, description=description, price=price, stock=stock)
+    with transaction.atomic():
+        product = Product.objects.create(name=name, description=description, price=price,
+                                         stock=stock)
+        events.product_changed_publish(product=product)
+    return product
 
 
 def product_update(*, product: Product, changes: dict) -> Product:
@@ -28,11 +44,16 @@ def product_update(*, product: Product, changes: dict) -> Product:
             if field in changes:
                 setattr(product, field, changes[field])
         product.save()
+        events.product_changed_publish(product=product)
     return product
 
 
 def product_delete(*, product: Product) -> None:
-    product.delete()
+    with transaction.atomic():
+        product_id = product.id
+        product.delete()
+        product.id = product_id  # delete() clears it; the event names what was deleted
+        events.product_changed_publish(product=product, deleted=True)
 
 
 def _lines_of(reservation: Reservation) -> dict[uuid.UUID, int]:
@@ -42,10 +63,12 @@ def _lines_of(reservation: Reservation) -> dict[uuid.UUID, int]:
 def _replayed(reservation: Reservation, wanted: dict[uuid.UUID, int]) -> Reservation:
     if _lines_of(reservation) != wanted:
         raise Conflict("This reference was already used to reserve other items.",
-                       details={"reference": reservation.reference})
+                       details={"reference": reservation.reference},
+                       reason=ReservationRefusal.REFERENCE_REUSED)
     if reservation.is_released:
         raise Conflict("This reservation was already released.",
-                       details={"reference": reservation.reference})
+                       details={"reference": reservation.reference},
+                       reason=ReservationRefusal.RELEASED)
     return reservation
 
 
@@ -53,7 +76,8 @@ def _short(wanted: dict[uuid.UUID, int], stock: dict[uuid.UUID, int]) -> Conflic
     return Conflict("Not enough stock for some items.", details={"items": [
         {"product_id": str(product_id), "requested": wanted[product_id],
          "available": stock[product_id]}
-        for product_id in sorted(wanted) if stock[product_id] < wanted[product_id]]})
+        for product_id in sorted(wanted) if stock[product_id] < wanted[product_id]]},
+        reason=ReservationRefusal.INSUFFICIENT_STOCK)
 
 
 def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
@@ -88,7 +112,7 @@ def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
 def reservation_create(*, reference: str, items: list[dict]) -> tuple[Reservation, bool]:
     """Reserve every item or none; returns (reservation, created). A known reference replays
     (its reservation row's unique index says so)."""
-    wanted = quantities_by_product(items)
+    wanted = quantities_within_bounds(items)
     try:
         with transaction.atomic():
             return _reserve(reference=reference, wanted=wanted), True

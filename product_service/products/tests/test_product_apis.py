@@ -105,7 +105,8 @@ def test_product_output_is_what_the_documented_serializer_gives(price):
 
 
 @pytest.mark.parametrize("path", ["/api/products/{id}", "/api/products?limit=2&offset=1",
-                                  "/api/products"])
+                                  "/api/products", "/api/products?search=product&limit=1",
+                                  "/api/products?ids={id}"])
 def test_product_reads_answer_the_same_with_and_without_drf(api_client, path):
     """Anonymous JSON GETs skip DRF (common.views.fast_json_read); `?format=json` forces the
     DRF view. Both must give the same answer."""
@@ -411,5 +412,29 @@ def test_product_delete_unknown_is_404(api_client, admin_headers):
 def test_product_list_rejects_a_null_character_in_search(api_client):
     response = api_client.get("/api/products", {"search": "lamp\x00"})
 
+    # Refused before the database sees it: by the service's own request limits, or the view.
     assert response.status_code == 400
-    assert "search" in response.json()["error"]["details"]
+    assert response.json()["error"]["code"] == "validation_error"
+    assert set(response.json()["error"]["details"]) & {"search", "query"}
+
+
+def test_product_list_searches_within_a_batch_of_ids(api_client):
+    # "Desk lamp" matches the search but is not among the ids.
+    lamp, _, chair = _aged([ProductFactory(name="Lamp"), ProductFactory(name="Desk lamp"),
+                            ProductFactory(name="Chair")])
+
+    response = api_client.get("/api/products", {"search": "lamp",
+                                                "ids": f"{lamp.id},{chair.id}"})
+
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()["results"]] == [str(lamp.id)]
+    assert response.json()["count"] == 1
+
+
+def test_product_list_search_past_the_end_still_counts_the_matches(api_client):
+    ProductFactory.create_batch(3, name="Lamp")
+
+    response = api_client.get("/api/products", {"search": "lamp", "offset": 5})
+
+    assert response.json()["count"] == 3
+    assert response.json()["results"] == []

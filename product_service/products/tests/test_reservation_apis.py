@@ -85,6 +85,7 @@ def test_reservation_create_with_a_used_reference_and_other_items_is_409(
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
+    assert response.json()["error"]["reason"] == "reservation_reference_reused"
     assert _stock(keyboard) == 3
 
 
@@ -95,7 +96,7 @@ def test_reservation_create_without_enough_stock_reserves_nothing(api_client, se
 
     assert response.status_code == 409
     error = response.json()["error"]
-    assert error["code"] == "conflict"
+    assert (error["code"], error["reason"]) == ("conflict", "insufficient_stock")
     assert error["details"] == {"items": [
         {"product_id": str(scarce.id), "requested": 2, "available": 1}]}
     assert (_stock(plenty), _stock(scarce)) == (10, 1)
@@ -124,12 +125,35 @@ def test_reservation_create_with_an_unknown_product_is_400(api_client, service_h
     {"reference": "r", "items": [{"product_id": str(uuid.uuid4()), "quantity": 0}]},
     {"reference": "", "items": [{"product_id": str(uuid.uuid4()), "quantity": 1}]},
     {"items": [{"product_id": str(uuid.uuid4()), "quantity": 1}]},
+    {"reference": "r", "items": [{"product_id": str(uuid.uuid4()), "quantity": 1001}]},
+    {"reference": "r", "items": [{"product_id": str(uuid.uuid4()), "quantity": 1}] * 51},
 ])
 def test_reservation_create_validates_the_body(api_client, service_headers, body):
     response = api_client.post(RESERVE, body, format="json", **service_headers)
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_reservation_create_merged_beyond_the_line_limit_is_400(api_client, service_headers):
+    keyboard = ProductFactory(stock=5000)
+
+    response = _reserve(api_client, service_headers, "order-1", (keyboard, 600), (keyboard, 401))
+
+    assert response.status_code == 400
+    assert "items" in response.json()["error"]["details"]
+    assert _stock(keyboard) == 5000
+    assert not Reservation.objects.exists()
+
+
+def test_reservation_create_takes_the_contracts_largest_order(api_client, service_headers):
+    products = ProductFactory.create_batch(50, stock=1000)
+
+    response = _reserve(api_client, service_headers, "order-1",
+                        *[(product, 1000) for product in products])
+
+    assert response.status_code == 201
+    assert {_stock(product) for product in products} == {0}
 
 
 @pytest.mark.parametrize("role", ["USER", "ADMIN"])
@@ -193,6 +217,7 @@ def test_reservation_create_after_release_is_409(api_client, service_headers):
     response = _reserve(api_client, service_headers, "order-1", (keyboard, 1))
 
     assert response.status_code == 409
+    assert response.json()["error"]["reason"] == "reservation_released"
     assert _stock(keyboard) == 5
 
 
