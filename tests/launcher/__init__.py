@@ -1,0 +1,1 @@
+"""The platform's own tooling: the launcher's process, port and readiness modules."""
