@@ -1,7 +1,7 @@
 """SQL queries and calls to other services per request, at 1 and at 1,000 rows.
 
     .venv/bin/python bench/queries.py            # every service there is; prints the table
-                                                  # and writes bench/results/queries.md
+                                                  # and writes bench/results/latest.queries.md
 
 One subprocess per service (Django holds one settings module per process) runs that service's
 requests in-process with Django's test client on a throw-away PostgreSQL database
@@ -64,9 +64,9 @@ def run_all() -> int:
         rows.extend(json.loads(done.stdout.strip().splitlines()[-1]))
     text = markdown(rows, notes)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "queries.md").write_text(text)
-    (RESULTS / "queries.json").write_text(json.dumps({"rows": rows, "notes": notes}, indent=2)
-                                          + "\n")
+    (RESULTS / "latest.queries.md").write_text(text)
+    (RESULTS / "latest.queries.json").write_text(
+        json.dumps({"rows": rows, "notes": notes}, indent=2) + "\n")
     print(text)
     return 0
 

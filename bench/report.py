@@ -1,4 +1,5 @@
-"""The results of bench/run.py: a markdown table with ratios to the baseline, JSON and a chart."""
+"""The results of bench/run.py: a markdown table with ratios to the baseline, JSON, a chart,
+and one row per run in the history table (bench/results/history.md)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,18 @@ BASE_DETAIL = "baseline: GET /api/products/<id>"
 ORDER = "POST /api/orders (3 items)"
 DETAIL_1 = "GET /api/products/<id> (1 connection)"
 ORDER_1 = "POST /api/orders (3 items, 1 connection)"
+PURCHASE = "POST /api/purchases (within the chain)"
+HISTORY = "history.md"
+HISTORY_HEAD = (
+    "# Benchmark history\n\n"
+    "One row per `bench/run.py` run, appended by it (newest last); the full tables of the last\n"
+    "run are `latest.md`, `latest.json` and `latest.png`. Ratios are req/s of the service over\n"
+    "req/s of the bare-Django baseline in the same run; order create is its p50 over the\n"
+    "product detail's p50, both on one connection.\n\n"
+    "| run (UTC) | list vs baseline | detail vs baseline | order create p50 vs detail "
+    "| purchase p50 ms | non-2xx | gunicorn | cores, load | label |\n"
+    "|---|---:|---:|---:|---:|---:|---|---|---|\n"
+)
 
 
 def _reference(scenario: str) -> str | None:
@@ -99,7 +112,7 @@ def markdown(results: list[Result], meta: dict) -> str:
     if meta.get("profiles"):
         lines += ["", "Profiles (pyinstrument and cProfile, in-process): "
                   + ", ".join(f"`{Path(p).name}`" for p in meta["profiles"])]
-    lines += ["", "Query counts per request: see `queries.md` (bench/queries.py).", ""]
+    lines += ["", "Query counts per request: see `latest.queries.md` (bench/queries.py).", ""]
     return "\n".join(lines)
 
 
@@ -130,7 +143,38 @@ def chart(results: list[Result], path: Path) -> None:
     plt.close(fig)
 
 
+def history_row(results: list[Result], meta: dict) -> str:
+    """The run in one line of the history table ("—" where a figure was not measured)."""
+    by_name = {r.scenario: r for r in results}
+
+    def ratio(scenario: str, baseline: str) -> str:
+        if scenario in by_name and baseline in by_name and by_name[baseline].rps:
+            return f"{by_name[scenario].rps / by_name[baseline].rps:.0%}"
+        return "—"
+
+    order = "—"
+    if ORDER_1 in by_name and DETAIL_1 in by_name and by_name[DETAIL_1].p50_ms:
+        order = f"{by_name[ORDER_1].p50_ms / by_name[DETAIL_1].p50_ms:.1f}x"
+    purchase = f"{by_name[PURCHASE].p50_ms:.0f}" if PURCHASE in by_name else "—"
+    cells = [meta["started_at"], ratio(LIST, BASE_LIST), ratio(DETAIL, BASE_DETAIL), order,
+             purchase, str(sum(r.errors for r in results)), f"`{meta['gunicorn']}`",
+             f"{meta['cpus']}, {meta['load_before'][0]}",
+             meta.get("label", "").replace("|", "/") or "—"]
+    return "| " + " | ".join(cells) + " |"
+
+
+def history_append(folder: Path, row: str) -> Path:
+    """Add a row to the history table, creating it with its header the first time."""
+    path = folder / HISTORY
+    if not path.exists():
+        path.write_text(HISTORY_HEAD)
+    with path.open("a") as history:
+        history.write(row + "\n")
+    return path
+
+
 def write(results: list[Result], meta: dict, folder: Path, started_at: datetime) -> list[Path]:
+    """latest.md/.json/.png (committed), a timestamped copy (git-ignored), a history row."""
     folder.mkdir(parents=True, exist_ok=True)
     text = markdown(results, meta)
     stamped = folder / f"{started_at.strftime('%Y%m%dT%H%M%SZ')}.md"
@@ -140,7 +184,7 @@ def write(results: list[Result], meta: dict, folder: Path, started_at: datetime)
     latest.write_text(text)
     data.write_text(json.dumps({"meta": meta, "results": [r.as_dict() for r in results]},
                                indent=2) + "\n")
-    paths = [stamped, latest, data]
+    paths = [stamped, latest, data, history_append(folder, history_row(results, meta))]
     if results:
         picture = folder / "latest.png"
         chart(results, picture)

@@ -6,8 +6,9 @@
 
 Sets up `bench_<service>` databases (migrate, dev admin, demo data), starts every service that
 exists and the baseline (bench/baseline) under the same gunicorn settings on bench ports,
-measures each scenario for a fixed time, writes bench/results/<UTC timestamp>.md, latest.md,
-latest.json and latest.png, and stops every process it started, also on Ctrl-C or error.
+measures each scenario for a fixed time, writes bench/results/latest.md, latest.json and
+latest.png (committed), a row of bench/results/history.md (committed) and <UTC timestamp>.md
+(git-ignored), and stops every process it started, also on Ctrl-C or error.
 See docs/benchmarks.md.
 """
 
