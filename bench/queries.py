@@ -34,6 +34,8 @@ NOW = "2026-01-01T00:00:00Z"
 # ---- parent: one subprocess per service ------------------------------------------------------
 
 def run_all() -> int:
+    from stack import secrets_env
+
     rows: list[dict] = []
     notes: list[str] = []
     for service in SERVICES:
@@ -46,8 +48,7 @@ def run_all() -> int:
         env.update({
             "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ENV_FILE": "",
             "DJANGO_DEBUG": "false", "LOG_LEVEL": "ERROR",
-            "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
-            "JWT_SIGNING_KEY": "bench-jwt-signing-key-not-for-production-0123456789",
+            **secrets_env(),
             "DATABASE_NAME_PREFIX": "bench_", "PYTHONDONTWRITEBYTECODE": "1",
         })
         postgres = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")

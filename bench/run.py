@@ -61,7 +61,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--base-port", type=int, default=3100,
-                        help="baseline port; services on the next six (another free one if taken)")
+                        help="baseline port; services on the next ones (another free one if taken)")
     parser.add_argument("--keep-db", action="store_true",
                         help="reuse the bench databases instead of recreating them")
     parser.add_argument("--profile", action="store_true",

@@ -8,6 +8,7 @@ started is put in its own process group so that `Stack.stop()` ends it and its w
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/run.py`: the launcher and 
     sys.path.insert(1, str(ROOT))
 
 from common.db.provision import database_create  # noqa: E402
+from common.services import SERVICE_PORTS  # noqa: E402
 from launcher.ports import ports_or_free  # noqa: E402
 from launcher.processes import start_group, stop_groups  # noqa: E402
 from launcher.readiness import wait_for_url  # noqa: E402
@@ -27,9 +29,8 @@ RUN_DIR = BENCH / ".run"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
-# Start order: the callees before their callers.
-SERVICES = ("user_service", "product_service", "order_service",
-            "supplier_service", "carrier_service", "store_service")
+SERVICES = tuple(SERVICE_PORTS)
+KEYS_DIR = RUN_DIR / "keys"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DB_PREFIX = "bench_"
 ADMIN_EMAIL = "bench-admin@example.com"
@@ -41,9 +42,8 @@ BASELINE = "baseline"
 
 def pick_ports(base_port: int) -> dict[str, int]:
     """The baseline on base_port, the services on base_port+1.. (a free ephemeral port if taken)."""
-    names = (BASELINE, "user_service", "product_service", "order_service", "store_service",
-             "supplier_service", "carrier_service")
-    return ports_or_free({name: base_port + offset for offset, name in enumerate(names)})
+    return ports_or_free({name: base_port + offset
+                          for offset, name in enumerate((BASELINE, *SERVICES))})
 
 
 def service_exists(service: str) -> bool:
@@ -57,6 +57,15 @@ def has_command(service: str, command: str) -> bool:
     return any((ROOT / service).glob(f"*/management/commands/{command}.py"))
 
 
+def secrets_env() -> dict[str, str]:
+    """Production settings refuse example secrets: a fresh secret key per run, and token key
+    files of the bench's own (made once in bench/.run/keys)."""
+    from common.auth.keys import keys_ensure
+
+    keys_ensure(keys_dir=KEYS_DIR, services=list(SERVICES))
+    return {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "JWT_KEYS_DIR": str(KEYS_DIR)}
+
+
 def base_env(ports: dict[str, int]) -> dict[str, str]:
     """The environment of every bench process: production-like settings, bench databases."""
     env = {key: value for key, value in os.environ.items()
@@ -64,8 +73,7 @@ def base_env(ports: dict[str, int]) -> dict[str, str]:
     env.update({
         "DJANGO_ENV_FILE": "",  # never read the developer's .env
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
-        "JWT_SIGNING_KEY": "bench-jwt-signing-key-not-for-production-0123456789",
+        **secrets_env(),
         "JWT_ACCESS_TOKEN_MINUTES": "240",
         "LOGIN_THROTTLE_RATE": "10000/min",
         "POSTGRES_URL": POSTGRES_URL,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from common.auth.keys import keys_ensure
+from common.services import SERVICE_PORTS
 from launcher.ports import free_port
 from launcher.processes import start_group, stop_group
 from launcher.readiness import wait_for_url
@@ -21,14 +24,17 @@ ADMIN_PASSWORD = "browser-test-admin-password"
 
 def service_env(*, sqlite_dir: Path, admin_email: str, admin_password: str) -> dict[str, str]:
     """Production-like settings (DEBUG off, real keys) on fresh SQLite, never .env or a PG."""
+    keys_dir = sqlite_dir / "keys"
+    keys_ensure(keys_dir=keys_dir, services=list(SERVICE_PORTS))
     env = dict(os.environ)
     env.update({
         # pytest-django exported the test settings module; the service needs its own.
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_ENV_FILE": "",
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "browser-test-secret-key-not-for-production-0123456789",
-        "JWT_SIGNING_KEY": "browser-test-jwt-signing-key-not-for-production-0123456789",
+        # Production settings refuse example secrets: a random key, token keys of its own.
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_KEYS_DIR": str(keys_dir),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_COOKIES": "false",
         "POSTGRES_URL": "",
