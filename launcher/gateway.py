@@ -18,7 +18,8 @@ TEMPLATE = ROOT / "gateway" / "default.conf.template"
 RUN_DIR = ROOT / ".run" / "gateway"
 INSTALL_HINT = "install it with `apt-get install nginx` (Debian/Ubuntu) or `brew install nginx`"
 
-ROUTED_SERVICES = ("user_service", "product_service", "order_service", "store_service")
+ROUTED_SERVICES = ("user_service", "product_service", "order_service", "store_service",
+                   "payment_service", "notification_service")
 UPSTREAM_VARIABLES = {f"{name.upper()}_UPSTREAM": name for name in ROUTED_SERVICES}
 LOCAL_GATEWAY_DEFAULTS = {
     "GATEWAY_PORT": "8080",

@@ -25,6 +25,8 @@ COMPOSE_VALUES = {
     "PRODUCT_SERVICE_UPSTREAM": "product_service:3002",
     "ORDER_SERVICE_UPSTREAM": "order_service:3003",
     "STORE_SERVICE_UPSTREAM": "store_service:3004",
+    "PAYMENT_SERVICE_UPSTREAM": "payment_service:3007",
+    "NOTIFICATION_SERVICE_UPSTREAM": "notification_service:3008",
     "GATEWAY_PORT": "8080",
     "GATEWAY_RATE_LIMIT": "100r/m",
     "GATEWAY_RATE_BURST": "50",
@@ -66,6 +68,34 @@ def test_local_values_point_at_the_contract_ports_and_take_gateway_settings_from
     assert values["GATEWAY_RATE_LIMIT"] == "30r/m"
     assert values["GATEWAY_RATE_BURST"] == "50"
     assert values["GATEWAY_PORT"] == "8080"
+
+
+def test_every_public_service_has_an_upstream_and_a_route():
+    rendered = render_template(TEMPLATE.read_text(), COMPOSE_VALUES)
+    values = gateway_values({})
+
+    assert values["PAYMENT_SERVICE_UPSTREAM"] == "127.0.0.1:3007"
+    assert values["NOTIFICATION_SERVICE_UPSTREAM"] == "127.0.0.1:3008"
+    for service in ("user_service", "product_service", "order_service", "store_service",
+                    "payment_service", "notification_service"):
+        assert f"proxy_pass http://{service};" in rendered, service
+    assert "location = /.well-known/jwks.json {\n        proxy_pass http://user_service;" in (
+        rendered)
+
+
+def test_every_error_page_is_an_internal_uri_answering_the_envelope():
+    rendered = render_template(TEMPLATE.read_text(), COMPOSE_VALUES)
+    pages = dict(re.findall(r"error_page (\d+) = (\S+);", rendered))
+
+    assert set(pages) >= {"400", "404", "405", "413", "414", "429", "494", "500", "502", "503",
+                          "504"}
+    for code, uri in pages.items():
+        assert uri == f"/__gateway_error/{code}", code  # a named location fails for 400/414
+        body = re.search(rf"location = {uri} {{\n        internal;\n        return (\d+) '(.*)';",
+                         rendered)
+        assert body, code
+        assert '"error":{"status":' + body.group(1) in body.group(2), code
+        assert '"request_id":"$gateway_request_id"' in body.group(2), code
 
 
 def test_a_port_offset_moves_the_upstreams_and_the_gateway_port():
