@@ -30,11 +30,26 @@ def _key(owner: str, filename: str):
     return load_signing_key(str(Path(settings.JWT_KEYS_DIR) / owner / filename))
 
 
+def _caller_named_by(user_id) -> str:
+    """The service whose principal id is `user_id` (a SERVICE token's user_id names its
+    caller), else the default caller."""
+    for folder in Path(settings.JWT_KEYS_DIR).iterdir():
+        if folder.is_dir() and str(service_principal_id(folder.name)) == str(user_id):
+            return folder.name
+    return DEFAULT_CALLER
+
+
 def make_token(*, role: str = "USER", user_id=None, email: str | None = None,
-               lifetime: timedelta | None = None, service: str = DEFAULT_CALLER,
+               lifetime: timedelta | None = None, service: str | None = None,
                audience: str | None = None, **claims) -> str:
-    """A signed access token; extra keyword arguments are added as claims (or replace them)."""
+    """A signed access token; extra keyword arguments are added as claims (or replace them).
+
+    A SERVICE token comes from `service` (or the service whose principal id `user_id` is,
+    else `order_service`), for `audience` (default: this settings' SERVICE_NAME).
+    """
     if role == "SERVICE":
+        if service is None:
+            service = DEFAULT_CALLER if user_id is None else _caller_named_by(user_id)
         seconds = 60 if lifetime is None else lifetime.total_seconds()
         body = service_claims(service=service, audience=audience or settings.SERVICE_NAME,
                               lifetime=seconds)
