@@ -216,3 +216,32 @@ def test_metrics_show_the_outbox_lag_and_the_unsent_rows(client):
                if line.startswith("events_outbox_lag_seconds{"))
     assert 89 < float(lag.rsplit(" ", 1)[1]) < 120
     assert 'events_outbox_unsent{service="common_tests"} 1.0' in body
+
+
+def test_the_worker_waits_for_a_broker_that_starts_later_then_relays_and_consumes():
+    import threading
+
+    from common.events.worker import EventWorker
+    from launcher.readiness import wait_until
+
+    server = LocalBroker()  # its ports are chosen, nothing listens yet
+    publish(type="shop.order.status_changed", subject="o1",
+            data=status(str(uuid.uuid4()), str(uuid.uuid4()), "PENDING", "PAID"))
+    with override_settings(EVENT_HANDLERS=HANDLERS, EVENT_RELAY_MAX_BACKOFF=0.5):
+        worker = EventWorker(url=server.url)
+        thread = threading.Thread(target=worker.run)
+        thread.start()
+        try:
+            wait_until(lambda: OutboxEvent.objects.get().last_error == "" and
+                       not worker.broker.connected, timeout=2, what="a worker without broker")
+            server.start()
+            wait_until(lambda: Group.objects.exists(), timeout=20, interval=0.1,
+                       what="the event relayed and handled")
+        finally:
+            worker.stop.set()
+            thread.join(timeout=20)
+            server.close()
+    assert not thread.is_alive()
+    assert OutboxEvent.objects.get().sent_at is not None
+    assert list(Group.objects.values_list("name", flat=True)) == [
+        "shop.order.status_changed:o1:None"]
