@@ -30,11 +30,11 @@ def test_history_row_holds_the_ratios_to_the_baseline_and_the_order_factor():
                result(report.DETAIL, rps=1500, p50_ms=6, errors=3),
                result(report.DETAIL_1, rps=800, p50_ms=1.25),
                result(report.ORDER_1, rps=60, p50_ms=17.5),
-               result(report.PURCHASE, rps=17, p50_ms=423.4)]
+               result(report.PURCHASE_CHAIN, rps=17, p50_ms=463.4)]
 
     row = report.history_row(results, META)
 
-    assert row == ("| 2026-12-02T14:00:00Z | 72% | 75% | 14.0x | 423 | 3 "
+    assert row == ("| 2026-12-02T14:00:00Z | 72% | 75% | 14.0x | 463 | 3 "
                    "| `--workers 2 --threads 1` | 2, 0.5 | a / b |")
 
 
