@@ -6,14 +6,13 @@ import contextlib
 import socket
 import threading
 
+from launcher.ports import free_port
+
 
 class TcpProxy:
     def __init__(self, upstream: tuple[str, int]):
         self.upstream = upstream
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
+        self.port = free_port()
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
