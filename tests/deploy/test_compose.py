@@ -1,6 +1,7 @@
 """The Docker Compose stack: valid against the Compose spec, hardened, split into networks, and
 consistent with the code (docker itself cannot run here: the model is rendered offline)."""
 
+import ipaddress
 import os
 import re
 import shutil
@@ -293,6 +294,16 @@ def test_networks_split_public_backend_and_data(compose):
             assert networks_of(compose, name) == {"backend", "data"}, name
     on_public = {name for name in compose["services"] if "public" in networks_of(compose, name)}
     assert on_public == {"gateway", *(web[service] for service in PUBLIC_SERVICES)}
+
+
+def test_the_services_trust_only_the_gateways_fixed_address_as_a_proxy(compose):
+    [address] = [settings["ipv4_address"]
+                 for settings in compose["services"]["gateway"]["networks"].values()]
+    [subnet] = compose["networks"]["public"]["ipam"]["config"]
+
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet["subnet"])
+    for name, svc in django_containers(compose).items():
+        assert environment_of(svc)["TRUSTED_PROXIES"] == address, name
 
 
 def test_no_partner_database_or_broker_is_reachable_from_the_gateway(compose):
