@@ -31,11 +31,14 @@ CONTRACT_GATEWAY_PORT = 8080
 
 
 def free_port_offset() -> int:
-    """An offset that moves the contract ports (3001-..., 8080) onto free ones (10000-30000),
-    so the tests never collide with a platform already running on this machine."""
+    """An offset that moves every port `up` listens on (the services from 3001, the broker's
+    4322 and 8322, the gateway's 8080) onto free ones, so the tests never collide with a
+    platform already running on this machine."""
     from common.services import SERVICE_PORTS
+    from launcher.broker import broker_ports
 
-    return offset_for(SERVICE_PORTS.values(), public_ports=[CONTRACT_GATEWAY_PORT])
+    return offset_for([*SERVICE_PORTS.values(), *broker_ports(0)],
+                      public_ports=[CONTRACT_GATEWAY_PORT])
 
 
 def present_services() -> list[str]:
