@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.auth import is_admin, is_service
+from common.auth import is_admin, is_service, service_callers
 from common.lines import line_items_field
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
@@ -17,6 +17,8 @@ from orders.models import DECIMAL_PLACES, PRICE_MAX_DIGITS, TOTAL_MAX_DIGITS
 from orders.status import OrderStatus
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The one service that reads any order and moves orders: the store, which buys them.
+STORE_CALLER = service_callers("store_service")
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
@@ -73,6 +75,12 @@ def _idempotency_key(request) -> str | None:
     return key
 
 
+def _refuse_other_services(request) -> None:
+    """A SERVICE token from any service but the store is a 403."""
+    if is_service(request.user) and not STORE_CALLER().has_permission(request, None):
+        raise PermissionDenied(STORE_CALLER.message)
+
+
 class OrderListCreateApi(APIView):
     """`POST /api/orders` creates an order; `GET /api/orders` lists the caller's (ADMIN: all)."""
 
@@ -115,12 +123,14 @@ class OrderListCreateApi(APIView):
 
 
 class OrderDetailApi(APIView):
-    """One order, for its owner, ADMINs and services; anybody else's is a 404."""
+    """One order, for its owner, ADMINs and store_service; anybody else's is a 404 (another
+    service: 403)."""
 
     @extend_schema(responses={200: OrderOutputSerializer, **error_responses(401, 404)})
     def get(self, request, order_id):
-        order = selectors.order_get(order_id=order_id)
         caller = request.user
+        _refuse_other_services(request)
+        order = selectors.order_get(order_id=order_id)
         if order is None or not (order.user_id == caller.id or is_admin(caller)
                                  or is_service(caller)):
             raise NotFound("Order not found.")
@@ -141,8 +151,8 @@ class OrderUserListApi(APIView):
 
 class OrderStatusApi(APIView):
     """`PUT /api/orders/<id>/status`: one move of the status state machine, by ADMINs and
-    services; an owner may cancel their own pending order (someone else's order is a 404,
-    any other move by a USER a 403)."""
+    store_service (another service: 403); an owner may cancel their own pending order
+    (someone else's order is a 404, any other move by a USER a 403)."""
 
     @extend_schema_serializer(component_name="OrderStatusChange")
     class InputSerializer(serializers.Serializer):
@@ -156,6 +166,7 @@ class OrderStatusApi(APIView):
         data.is_valid(raise_exception=True)
         status_ = data.validated_data["status"]
         caller = request.user
+        _refuse_other_services(request)
         if is_admin(caller) or is_service(caller):
             order = services.order_status_change(order_id=order_id, status=status_)
             return Response(OrderOutputSerializer(order).data)

@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.auth import IsAdmin, IsService
+from common.auth import IsAdmin, service_callers
 from common.lines import line_items_field
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import parse_page_params
@@ -20,6 +20,8 @@ from products import selectors, services
 from products.models import PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS, Product
 
 MAX_IDS = 100
+# The one service that reserves and releases stock.
+ORDER_SERVICE = "order_service"
 MAX_PRICE = Decimal("99999999.99")
 MAX_STOCK = 2_147_483_647
 MAX_REFERENCE_LENGTH = 100
@@ -218,9 +220,10 @@ class ReservationOutputSerializer(serializers.Serializer):
 
 
 class ReservationCreateApi(APIView):
-    """`POST /api/products/reservations` (SERVICE): reserve stock for an order, all or nothing."""
+    """`POST /api/products/reservations` (order_service): reserve stock for an order, all or
+    nothing."""
 
-    permission_classes = [IsAuthenticated, IsService]
+    permission_classes = [IsAuthenticated, service_callers(ORDER_SERVICE)]
 
     @extend_schema_serializer(component_name="ReservationCreate")
     class InputSerializer(serializers.Serializer):
@@ -238,9 +241,10 @@ class ReservationCreateApi(APIView):
 
 
 class ReservationReleaseApi(APIView):
-    """`DELETE /api/products/reservations/<reference>` (SERVICE): give the stock back, once."""
+    """`DELETE /api/products/reservations/<reference>` (order_service): give the stock back,
+    once."""
 
-    permission_classes = [IsAuthenticated, IsService]
+    permission_classes = [IsAuthenticated, service_callers(ORDER_SERVICE)]
 
     @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, reference):

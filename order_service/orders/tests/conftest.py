@@ -31,7 +31,8 @@ def admin_headers():
 
 @pytest.fixture
 def service_headers():
-    return auth_header(role="SERVICE")
+    """store_service: the one service that reads and moves any order."""
+    return auth_header(role="SERVICE", service="store_service")
 
 
 @pytest.fixture

@@ -27,11 +27,12 @@ def _release_calls(partners):
 
 @pytest.mark.parametrize(("current", "target"), [
     ("pending", "processing"), ("processing", "completed")])
-@pytest.mark.parametrize("role", ["ADMIN", "SERVICE"])
-def test_order_status_change_follows_allowed_moves(api_client, partners, current, target, role):
+@pytest.mark.parametrize("caller", [{"role": "ADMIN"},
+                                    {"role": "SERVICE", "service": "store_service"}])
+def test_order_status_change_follows_allowed_moves(api_client, partners, current, target, caller):
     order = OrderFactory(status=current)
 
-    response = _put(api_client, order, target, auth_header(role=role))
+    response = _put(api_client, order, target, auth_header(**caller))
 
     assert response.status_code == 200
     assert response.json()["status"] == target
@@ -213,6 +214,18 @@ def test_order_status_cancel_that_cannot_give_stock_back_publishes_nothing(
     assert response.status_code == 503
     assert not OutboxEvent.objects.exists()
     assert not order.history.exists()
+
+
+@pytest.mark.parametrize("service", ["carrier_service", "payment_service", "order_service"])
+def test_order_status_change_by_another_service_is_403(api_client, partners, service):
+    order = OrderFactory(status="pending")
+
+    response = _put(api_client, order, "cancelled", auth_header(role="SERVICE", service=service))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert Order.objects.get(id=order.id).status == "pending"
+    assert not partners.calls
 
 
 def test_order_status_change_needs_a_token(api_client):

@@ -167,6 +167,29 @@ def test_reservation_create_is_for_services_only(api_client, role):
     assert _stock(keyboard) == 5
 
 
+@pytest.mark.parametrize("service", ["carrier_service", "store_service", "supplier_service"])
+def test_reservation_create_by_another_service_is_403(api_client, service):
+    keyboard = ProductFactory(stock=5)
+
+    response = _reserve(api_client, auth_header(role="SERVICE", service=service), "order-1",
+                        (keyboard, 1))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert _stock(keyboard) == 5
+
+
+def test_reservation_release_by_another_service_is_403(api_client, service_headers):
+    keyboard = ProductFactory(stock=5)
+    _reserve(api_client, service_headers, "order-1", (keyboard, 1))
+
+    response = api_client.delete(f"{RESERVE}/order-1",
+                                 **auth_header(role="SERVICE", service="carrier_service"))
+
+    assert response.status_code == 403
+    assert _stock(keyboard) == 4
+
+
 def test_reservation_create_needs_a_token(api_client):
     keyboard = ProductFactory(stock=5)
 
