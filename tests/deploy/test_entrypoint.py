@@ -132,34 +132,35 @@ def test_web_role_serves_readyz_under_gunicorn_with_debug_off(tmp_path, database
         socket.create_connection(("127.0.0.1", port), 1).close()
 
 
-def test_web_role_stops_with_one_line_naming_a_missing_required_variable(tmp_path):
-    env = entrypoint_env(tmp_path, PORT=str(free_port()), DJANGO_SECRET_KEY=None,
+def _web_role_refusal(tmp_path: Path, **overrides: str | None) -> str:
+    """Run the web role with a broken configuration: it must stop before touching the database,
+    without a traceback; returns the last line it wrote to stderr."""
+    env = entrypoint_env(tmp_path, PORT=str(free_port()), **overrides,
                          DATABASE_URL=f"sqlite:///{tmp_path / 'never-created.sqlite3'}")
 
     result = subprocess.run(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60)
 
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines()[-1] == (
-        "Configuration error: required environment variable DJANGO_SECRET_KEY is not set.")
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "never-created.sqlite3").exists()
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_web_role_stops_with_one_line_naming_a_missing_required_variable(tmp_path):
+    last = _web_role_refusal(tmp_path, DJANGO_SECRET_KEY=None)
+
+    assert last == (
+        "Configuration error: required environment variable DJANGO_SECRET_KEY is not set.")
 
 
 def test_web_role_stops_with_one_line_when_the_token_keys_are_missing(tmp_path):
     empty = tmp_path / "no-keys"
     empty.mkdir()
-    env = entrypoint_env(tmp_path, PORT=str(free_port()), JWT_KEYS_DIR=str(empty),
-                         DATABASE_URL=f"sqlite:///{tmp_path / 'never-created.sqlite3'}")
 
-    result = subprocess.run(["sh", str(ENTRYPOINT), "web"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+    last = _web_role_refusal(tmp_path, JWT_KEYS_DIR=str(empty))
 
-    assert result.returncode != 0
-    last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("Configuration error: ") and str(empty) in last, result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "never-created.sqlite3").exists()
+    assert last.startswith("Configuration error: ") and str(empty) in last
 
 
 def test_web_role_requires_a_port(tmp_path):
