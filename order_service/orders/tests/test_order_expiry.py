@@ -185,6 +185,8 @@ def test_expiry_keeps_the_order_when_products_are_down(partners, settings):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="row locks and real concurrency need PostgreSQL")
 def test_expiry_skips_an_order_the_store_is_moving(partners, settings):
     """The store's move to processing holds the row lock: the expiry passes over the order,
     and once the move commits the order is processing, never cancelled under the purchase."""
