@@ -1,6 +1,6 @@
 """HTTP API of purchases: one view per operation, each with its own serializers."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -9,9 +9,15 @@ from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
 from common.auth import Role, is_admin
-from common.openapi import PageQuerySerializer, error_responses, paginated
+from common.openapi import ErrorEnvelopeSerializer, PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from purchases import selectors, services, states
+
+# Money as the model holds it (Decimal(16, 2), like order totals), so every total that can be
+# saved can be shown.
+MONEY_DIGITS = 16
+# common.openapi documents no 402 yet; the one route that answers it adds the envelope here.
+DECLINED_RESPONSE = {402: OpenApiResponse(ErrorEnvelopeSerializer, description="Card declined")}
 
 
 class IsCustomer(BasePermission):
@@ -35,6 +41,17 @@ class HistorySerializer(serializers.Serializer):
         return {"from": fields.pop("from"), **fields}
 
 
+def _money() -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=2)
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    status = serializers.CharField()
+    amount = _money()
+    card_last4 = serializers.CharField(allow_null=True)
+
+
 class PurchaseOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     order_id = serializers.UUIDField()
@@ -43,9 +60,11 @@ class PurchaseOutputSerializer(serializers.Serializer):
     address = serializers.SerializerMethodField()
     items = serializers.JSONField()
     voucher_code = serializers.SerializerMethodField()
-    subtotal = serializers.DecimalField(max_digits=10, decimal_places=2)
-    discount = serializers.DecimalField(max_digits=10, decimal_places=2)
-    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    subtotal = _money()
+    discount = _money()
+    total = _money()
+    payment = serializers.SerializerMethodField()
+    settled = serializers.SerializerMethodField()
     info_order = serializers.JSONField(allow_null=True)
     info_provider = serializers.JSONField(allow_null=True)
     info_delivery = serializers.JSONField(allow_null=True)
@@ -60,6 +79,15 @@ class PurchaseOutputSerializer(serializers.Serializer):
     def get_address(self, purchase) -> AddressSerializer:
         return purchase.address
 
+    def get_payment(self, purchase) -> PaymentSerializer(allow_null=True):
+        if not purchase.payment:
+            return None
+        return PaymentSerializer(purchase.payment).data
+
+    def get_settled(self, purchase) -> bool:
+        """False while a failed purchase still holds a supplier order, money or stock."""
+        return not purchase.compensation_pending
+
     def get_voucher_code(self, purchase) -> str | None:
         return purchase.voucher_code or None
 
@@ -71,7 +99,8 @@ class PurchaseOutputSerializer(serializers.Serializer):
 
     def get_next_attempt_at(self, purchase) -> serializers.DateTimeField(allow_null=True):
         # Only a purchase waiting for a retry has a next attempt worth showing.
-        if purchase.state in states.FINAL or purchase.next_attempt_at is None:
+        if ((purchase.state in states.FINAL and not purchase.compensation_pending)
+                or purchase.next_attempt_at is None):
             return None
         return serializers.DateTimeField().to_representation(purchase.next_attempt_at)
 
@@ -91,6 +120,10 @@ def _visible_purchase(request, purchase_id):
     return purchase
 
 
+class PaymentInputSerializer(serializers.Serializer):
+    card_token = serializers.CharField(max_length=100)
+
+
 class PurchaseListCreateApi(APIView):
     """`POST /api/purchases` fulfils one of the caller's pending orders; `GET` lists purchases."""
 
@@ -101,19 +134,23 @@ class PurchaseListCreateApi(APIView):
         address = AddressSerializer()
         voucher_code = serializers.CharField(max_length=50, required=False, allow_blank=True,
                                              allow_null=True)
+        payment = PaymentInputSerializer()
 
     @extend_schema(
         request=InputSerializer,
         responses={201: PurchaseOutputSerializer, 202: PurchaseOutputSerializer,
-                   **error_responses(400, 401, 403, 404, 409, 503)},
+                   **error_responses(400, 401, 403, 404, 409, 503), **DECLINED_RESPONSE},
         description="201 when the purchase reached RESERVE_DELIVERED or FAILED (see "
-                    "`state`/`failure_reason`); 202 when it is waiting for a retry.")
+                    "`state`/`failure_reason`); 202 when it is waiting for a retry; 402 "
+                    "`payment_declined` with `reason` and `details.purchase_id` when the card "
+                    "was declined (the purchase is FAILED).")
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         purchase = services.purchase_create(
             user_id=request.user.id, order_id=data.validated_data["order_id"],
             address=data.validated_data["address"],
+            card_token=data.validated_data["payment"]["card_token"],
             voucher_code=(data.validated_data.get("voucher_code") or "").strip() or None)
         return _answer(purchase, done_status=status.HTTP_201_CREATED)
 

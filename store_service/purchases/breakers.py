@@ -15,7 +15,7 @@ from common.http import ServiceClient
 
 logger = logging.getLogger("purchases.breakers")
 
-PARTNERS = ("order_service", "supplier_service", "carrier_service")
+PARTNERS = ("order_service", "supplier_service", "carrier_service", "payment_service")
 
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
 _clients: dict[str, ServiceClient] = {}

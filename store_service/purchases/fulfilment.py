@@ -1,26 +1,39 @@
-"""The purchase orchestrator: drive one purchase through the supplier and the carrier.
+"""The purchase orchestrator: drive one purchase through payment, supplier and carrier.
 
 Each step persists its outcome before the next call goes out. Partner calls carry an
 idempotency key made of the purchase id and the step, so repeating a step after a crash or a
-timeout finds the partner's first answer instead of creating a second order or delivery.
+timeout finds the partner's first answer instead of creating a second payment, order or
+delivery. A purchase that fails is compensated (supplier order cancelled, payment voided or
+refunded, order cancelled); compensation that cannot finish now is retried by the worker until
+it does, and the purchase shows it as not settled meanwhile.
 """
 
+import contextlib
 import logging
 import random
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from vouchers.services import voucher_release
 
 from purchases import partners, states
 from purchases.models import Purchase
-from purchases.partners import PartnerRefused, PartnerUnavailable
+from purchases.partners import PartnerRefused, PartnerUnavailable, PaymentDeclined
 from purchases.states import IllegalMove, purchase_state_move
 
 logger = logging.getLogger("purchases.fulfilment")
 
 RETRIES_EXHAUSTED = "retries exhausted"
+COMPENSATION_INCOMPLETE = "compensation incomplete"
+# payment_service statuses that still hold money on the card, or took it.
+RELEASE_BY_VOID = frozenset({"pending", "authorized"})
+RELEASE_BY_REFUND = frozenset({"captured"})
+
+
+def payment_reference(purchase: Purchase) -> str:
+    return str(purchase.id)
 
 
 def supplier_reference(purchase: Purchase) -> str:
@@ -31,12 +44,21 @@ def carrier_reference(purchase: Purchase) -> str:
     return f"{purchase.id}:delivery"
 
 
+def refund_key(purchase: Purchase) -> str:
+    return f"{purchase.id}:refund"
+
+
 def retry_delay(*, attempts: int) -> timedelta:
     """Exponential backoff with jitter: base·2^(n-1) capped, then a random 50-100 % of it."""
     base = settings.PURCHASE_RETRY_BASE_SECONDS
     ceiling = settings.PURCHASE_RETRY_MAX_SECONDS
     delay = min(ceiling, base * 2 ** max(0, attempts - 1))
     return timedelta(seconds=random.uniform(delay / 2, delay))
+
+
+def claim_until():
+    """A purchase being worked on is not due for anyone else until this moment."""
+    return timezone.now() + timedelta(seconds=settings.PURCHASE_CLAIM_SECONDS)
 
 
 def _partner_items(purchase: Purchase) -> list[dict]:
@@ -51,8 +73,47 @@ def _save(purchase: Purchase, **fields) -> None:
     purchase.save(update_fields=[*fields, "updated_at"])
 
 
+def payment_summary(payment: dict) -> dict:
+    """What the purchase keeps of payment_service's answer."""
+    summary = {"id": str(payment["id"]), "status": payment["status"],
+               "amount": payment["amount"], "card_last4": payment.get("card_last4")}
+    if payment.get("decline_reason"):
+        summary["reason"] = payment["decline_reason"]
+    return summary
+
+
+def _card(payment: dict) -> str:
+    return f"{payment.get('card_brand', 'card')} ending {payment.get('card_last4', '????')}"
+
+
+def _authorize_payment(purchase: Purchase) -> None:
+    """RECEIVED -> PAYMENT_AUTHORIZED: hold the purchase's total on the customer's card."""
+    if purchase.total <= 0:
+        purchase_state_move(purchase=purchase, to=states.PAYMENT_AUTHORIZED,
+                            note="Nothing to pay: the total is 0.00.",
+                            fields={"card_token": "", "last_error": ""})
+        return
+    try:
+        payment = partners.payment_authorize(
+            reference=payment_reference(purchase), amount=f"{purchase.total:.2f}",
+            card_token=purchase.card_token, user_id=purchase.user_id)
+    except PaymentDeclined as exc:
+        declined = {"id": exc.payment_id, "status": "declined", "amount": f"{purchase.total:.2f}",
+                    "card_last4": None, "decline_reason": exc.reason}
+        # The decline itself is known; the card's last digits are a nicety.
+        with contextlib.suppress(PartnerRefused, PartnerUnavailable):
+            if exc.payment_id:
+                declined = partners.payment_get(payment_id=exc.payment_id)
+        _save(purchase, payment=payment_summary(declined), card_token="")
+        raise
+    purchase_state_move(
+        purchase=purchase, to=states.PAYMENT_AUTHORIZED,
+        note=f"Payment {payment['id']} authorized: {payment['amount']} BRL on {_card(payment)}.",
+        fields={"payment": payment_summary(payment), "card_token": "", "last_error": ""})
+
+
 def _request_supplier_order(purchase: Purchase) -> None:
-    """RECEIVED -> ORDER_REQUESTED: the provider for the region, then the supplier order."""
+    """PAYMENT_AUTHORIZED -> ORDER_REQUESTED: the provider for the region, then the order."""
     if not purchase.info_provider:
         provider = partners.supplier_info_get(state=purchase.address_state)
         _save(purchase, info_provider=provider)
@@ -66,26 +127,42 @@ def _request_supplier_order(purchase: Purchase) -> None:
 
 
 def _book_delivery(purchase: Purchase) -> None:
-    """ORDER_REQUESTED -> RESERVE_DELIVERED: book the carrier, then mark the order processing."""
+    """ORDER_REQUESTED -> RESERVE_DELIVERED: book the carrier, mark the order processing,
+    then capture the payment (a repeated capture is answered unchanged: charged once)."""
     origin = (purchase.info_provider or {}).get("address") or {}
     delivery = partners.carrier_delivery_create(
         reference=carrier_reference(purchase), origin=origin, destination=purchase.address,
         items=_partner_items(purchase))
     _save(purchase, info_delivery=delivery)
     partners.order_status_set(order_id=purchase.order_id, status="processing")
+    paid = "nothing to capture"
+    if purchase.payment:
+        payment = partners.payment_capture(payment_id=purchase.payment["id"])
+        _save(purchase, payment=payment_summary(payment))
+        paid = f"payment captured ({payment['amount']} BRL)"
     purchase_state_move(
         purchase=purchase, to=states.RESERVE_DELIVERED,
-        note=f"Delivery {delivery.get('tracking_code', '?')} scheduled; order processing.",
+        note=f"Delivery {delivery.get('tracking_code', '?')} scheduled; {paid}; order processing.",
         fields={"last_error": "", "next_attempt_at": None})
 
 
 def purchase_advance(*, purchase: Purchase) -> Purchase:
-    """Run the remaining steps once: the purchase ends delivered, failed or waiting to retry."""
+    """Run the remaining steps once: the purchase ends delivered, failed or waiting to retry.
+
+    A FAILED purchase whose compensation is pending gets its compensation tried again.
+    """
+    if purchase.state == states.FAILED:
+        return purchase_compensate(purchase=purchase) if purchase.compensation_pending else (
+            purchase)
     try:
         if purchase.state == states.RECEIVED:
+            _authorize_payment(purchase)
+        if purchase.state == states.PAYMENT_AUTHORIZED:
             _request_supplier_order(purchase)
         if purchase.state == states.ORDER_REQUESTED:
             _book_delivery(purchase)
+    except PaymentDeclined as exc:
+        purchase_fail(purchase=purchase, reason=f"payment declined: {exc.reason}")
     except PartnerRefused as exc:
         purchase_fail(purchase=purchase, reason=str(exc))
     except PartnerUnavailable as exc:
@@ -111,28 +188,81 @@ def purchase_postpone(*, purchase: Purchase, error: str) -> Purchase:
 
 
 def purchase_fail(*, purchase: Purchase, reason: str) -> Purchase:
-    """Give up: move to FAILED, then cancel the supplier order and the customer's order."""
+    """Give up: move to FAILED (voucher use given back in the same transaction), then
+    compensate: the supplier order, the payment and the customer's order."""
     try:
-        purchase_state_move(purchase=purchase, to=states.FAILED, note=reason,
-                            fields={"failure_reason": reason[:2000], "next_attempt_at": None})
+        with transaction.atomic():
+            purchase_state_move(
+                purchase=purchase, to=states.FAILED, note=reason,
+                fields={"failure_reason": reason[:2000], "card_token": "",
+                        "compensation_pending": True, "next_attempt_at": claim_until()})
+            if purchase.voucher_id is not None:
+                voucher_release(voucher_id=purchase.voucher_id)
     except IllegalMove:
         purchase.refresh_from_db()
         return purchase
-    if purchase.voucher_id is not None:
-        voucher_release(voucher_id=purchase.voucher_id)
-    problems = []
+    return purchase_compensate(purchase=purchase)
+
+
+def _release_payment(purchase: Purchase) -> None:
+    """Void a held authorization or refund a capture; nothing when no money is held."""
+    if purchase.payment and purchase.payment.get("id"):
+        payment = partners.payment_get(payment_id=purchase.payment["id"])
+    elif purchase.total > 0:
+        # The authorization's answer may have been lost: payment_service knows by reference.
+        payment = partners.payment_find(reference=payment_reference(purchase))
+    else:
+        payment = None
+    if payment is None:
+        return
+    for _ in range(2):  # a concurrent capture turns a refused void into a refund
+        try:
+            if payment["status"] in RELEASE_BY_VOID:
+                payment = partners.payment_void(payment_id=payment["id"])
+            elif payment["status"] in RELEASE_BY_REFUND:
+                payment = partners.payment_refund(payment_id=payment["id"],
+                                                  idempotency_key=refund_key(purchase))
+            break
+        except PartnerRefused:
+            payment = partners.payment_get(payment_id=payment["id"])
+    _save(purchase, payment=payment_summary(payment))
+    if payment["status"] in RELEASE_BY_VOID | RELEASE_BY_REFUND:
+        raise PartnerUnavailable(partners.PAYMENT, f"the payment is still {payment['status']}")
+
+
+def purchase_compensate(*, purchase: Purchase) -> Purchase:
+    """Release what a FAILED purchase holds; each step is idempotent, so a pass may repeat.
+
+    A partner that is unavailable leaves the compensation pending: the worker retries it with
+    backoff until every step is done. A partner's refusal is final and written down.
+    """
+    problems: list[str] = []
+    refusals: list[str] = []
+
+    def attempt(step) -> None:
+        try:
+            step()
+        except PartnerUnavailable as exc:
+            problems.append(str(exc))
+        except PartnerRefused as exc:
+            refusals.append(str(exc))
+
     order_number = (purchase.info_order or {}).get("order_number")
     if order_number:
-        try:
-            partners.supplier_order_cancel(order_number=order_number)
-        except (PartnerRefused, PartnerUnavailable) as exc:
-            problems.append(str(exc))
-    try:
-        partners.order_status_set(order_id=purchase.order_id, status="cancelled")
-    except (PartnerRefused, PartnerUnavailable) as exc:
-        problems.append(str(exc))
+        attempt(lambda: partners.supplier_order_cancel(order_number=order_number))
+    attempt(lambda: _release_payment(purchase))
+    attempt(lambda: partners.order_status_set(order_id=purchase.order_id, status="cancelled"))
     if problems:
-        logger.warning("purchase %s: compensation incomplete: %s", purchase.id, problems,
+        attempts = purchase.attempts + 1
+        logger.warning("purchase %s: %s: %s", purchase.id, COMPENSATION_INCOMPLETE, problems,
                        extra={"purchase_id": str(purchase.id)})
-        _save(purchase, last_error=("compensation incomplete: " + "; ".join(problems))[:2000])
+        _save(purchase, attempts=attempts,
+              last_error=f"{COMPENSATION_INCOMPLETE}: {'; '.join(problems + refusals)}"[:2000],
+              next_attempt_at=timezone.now() + retry_delay(attempts=attempts))
+        return purchase
+    if refusals:
+        logger.warning("purchase %s: compensation refused: %s", purchase.id, refusals,
+                       extra={"purchase_id": str(purchase.id)})
+    _save(purchase, compensation_pending=False, next_attempt_at=None,
+          last_error=f"compensation refused: {'; '.join(refusals)}"[:2000] if refusals else "")
     return purchase

@@ -29,6 +29,14 @@ class Purchase(models.Model):
     info_order = models.JSONField(null=True, blank=True)
     info_provider = models.JSONField(null=True, blank=True)
     info_delivery = models.JSONField(null=True, blank=True)
+    # payment_service's last answer about this purchase's payment: {id, status, amount,
+    # card_last4, reason?}; null until a payment exists.
+    payment = models.JSONField(null=True, blank=True)
+    # The provider's card token, kept only until the authorization answered (a retry needs it).
+    card_token = models.CharField(max_length=100, blank=True, default="")
+    # A FAILED purchase whose supplier order, payment or order is not yet released: the worker
+    # retries the compensation until it is done.
+    compensation_pending = models.BooleanField(default=False, db_index=True)
     voucher = models.ForeignKey("vouchers.Voucher", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="purchases")
     voucher_code = models.CharField(max_length=50, blank=True, default="")

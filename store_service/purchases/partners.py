@@ -1,4 +1,4 @@
-"""Calls to order_service, supplier_service and carrier_service, as the contract names them.
+"""Calls to order_service, supplier_service, carrier_service and payment_service.
 
 Every answer is sorted into three outcomes: a result, `PartnerRefused` (the partner said no for
 good: the purchase fails) or `PartnerUnavailable` (down, slow, breaker open, or an answer that
@@ -16,6 +16,7 @@ from purchases.breakers import partner_client
 ORDER = "order_service"
 SUPPLIER = "supplier_service"
 CARRIER = "carrier_service"
+PAYMENT = "payment_service"
 # 4xx answers that are final; others (401, 403, 408, 429 …) are worth another try later.
 REFUSALS = frozenset({400, 404, 409, 422})
 
@@ -27,6 +28,15 @@ class PartnerRefused(Exception):
         super().__init__(f"{service} refused: {message}")
         self.service = service
         self.status = status
+
+
+class PaymentDeclined(PartnerRefused):
+    """payment_service declined the card (402); `reason` is the decline code."""
+
+    def __init__(self, message: str, *, reason: str, payment_id: str | None):
+        super().__init__(PAYMENT, message, status=402)
+        self.reason = reason
+        self.payment_id = payment_id
 
 
 class PartnerUnavailable(Exception):
@@ -44,6 +54,15 @@ def _call(service: str, method: str, path: str, **kwargs) -> requests.Response:
         raise PartnerUnavailable(service, str(exc.detail)) from exc
     except pybreaker.CircuitBreakerError as exc:
         raise PartnerUnavailable(service, f"circuit open, call not attempted ({exc})") from exc
+
+
+def _error(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
 
 
 def _error_message(response: requests.Response) -> str:
@@ -115,3 +134,51 @@ def carrier_delivery_create(*, reference: str, origin: dict, destination: dict,
     response = _call(CARRIER, "POST", "/api/delivery", json=body,
                      headers=_idempotency(reference))
     return _json(CARRIER, response, expect=(200, 201))
+
+
+def _payment(response: requests.Response, *, expect: tuple[int, ...] = (200,)) -> dict:
+    return _json(PAYMENT, response, expect=expect)
+
+
+def payment_authorize(*, reference: str, amount: str, card_token: str, user_id) -> dict:
+    """Hold `amount` on the card; the same reference answers the same payment.
+
+    A decline raises `PaymentDeclined` (final); a provider failure is a 503, so
+    `PartnerUnavailable` (the purchase waits and retries).
+    """
+    body = {"reference": reference, "amount": amount, "currency": "BRL",
+            "card_token": card_token, "user_id": str(user_id)}
+    response = _call(PAYMENT, "POST", "/api/payments", json=body,
+                     headers=_idempotency(reference))
+    if response.status_code == 402:
+        error = _error(response)
+        raise PaymentDeclined(_error_message(response), reason=error.get("reason") or "declined",
+                              payment_id=(error.get("details") or {}).get("payment_id"))
+    return _payment(response, expect=(200, 201))
+
+
+def payment_find(*, reference: str) -> dict | None:
+    """The payment made for `reference`, if payment_service has one."""
+    response = _call(PAYMENT, "GET", "/api/payments", params={"reference": reference})
+    results = _payment(response).get("results") or []
+    return results[0] if results else None
+
+
+def payment_get(*, payment_id: str) -> dict:
+    return _payment(_call(PAYMENT, "GET", f"/api/payments/{payment_id}"))
+
+
+def payment_capture(*, payment_id: str) -> dict:
+    """Charge the authorized amount; a payment captured before is answered unchanged."""
+    return _payment(_call(PAYMENT, "POST", f"/api/payments/{payment_id}/capture"))
+
+
+def payment_void(*, payment_id: str) -> dict:
+    return _payment(_call(PAYMENT, "POST", f"/api/payments/{payment_id}/void"))
+
+
+def payment_refund(*, payment_id: str, idempotency_key: str) -> dict:
+    """Refund all that is left; the same key again refunds nothing twice."""
+    response = _call(PAYMENT, "POST", f"/api/payments/{payment_id}/refund", json={},
+                     headers=_idempotency(idempotency_key))
+    return _payment(response)

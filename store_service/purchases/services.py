@@ -2,19 +2,18 @@
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 from vouchers.services import voucher_discount, voucher_redeem
 
-from common.errors import Conflict, UpstreamUnavailable
+from common.errors import Conflict, PaymentDeclined, UpstreamUnavailable
 from common.tracing import inject_context, linked_span
 from purchases import partners, states
-from purchases.fulfilment import purchase_advance, purchase_postpone
+from purchases.fulfilment import claim_until, purchase_advance, purchase_postpone
 from purchases.models import Purchase
 from purchases.partners import PartnerRefused, PartnerUnavailable
 from purchases.states import purchase_state_begin
@@ -25,9 +24,8 @@ ORDER_NOT_FOUND = "Order not found."
 ALREADY_ACTIVE = "This order already has an active purchase."
 
 
-def _claim_until():
-    """A purchase being worked on is not due for anyone else until this moment."""
-    return timezone.now() + timedelta(seconds=settings.PURCHASE_CLAIM_SECONDS)
+# Purchases a worker still has work to do on: open ones, and failed ones not yet settled.
+UNFINISHED = Q(state__in=states.OPEN) | Q(state=states.FAILED, compensation_pending=True)
 
 
 def _order_for(*, order_id, user_id) -> dict:
@@ -57,9 +55,13 @@ def _active_purchase_exists(*, order_id) -> bool:
     return Purchase.objects.filter(order_id=order_id).exclude(state=states.FAILED).exists()
 
 
-def purchase_create(*, user_id, order_id, address: dict, voucher_code: str | None = None
-                    ) -> Purchase:
-    """Check the order and the voucher, save the purchase as RECEIVED, then run it once."""
+def purchase_create(*, user_id, order_id, address: dict, card_token: str,
+                    voucher_code: str | None = None) -> Purchase:
+    """Check the order and the voucher, save the purchase as RECEIVED, then run it once.
+
+    A card declined during this run raises 402 `payment_declined` with the decline's
+    `reason` and `details.purchase_id` (the purchase is FAILED and compensated).
+    """
     order = _order_for(order_id=order_id, user_id=user_id)
     if _active_purchase_exists(order_id=order_id):
         raise Conflict(ALREADY_ACTIVE)
@@ -80,22 +82,29 @@ def purchase_create(*, user_id, order_id, address: dict, voucher_code: str | Non
                 items=_order_items(order), voucher=voucher,
                 voucher_code=voucher.code if voucher else "",
                 subtotal=subtotal, discount=discount, total=max(subtotal - discount, Decimal(0)),
-                created_at=now, updated_at=now, next_attempt_at=_claim_until(),
+                card_token=card_token,
+                created_at=now, updated_at=now, next_attempt_at=claim_until(),
                 trace_context=inject_context(),
             )
             purchase_state_begin(purchase=purchase)
     except IntegrityError as exc:  # a concurrent purchase of the same order won the race
         raise Conflict(ALREADY_ACTIVE) from exc
-    return purchase_advance(purchase=purchase)
+    purchase = purchase_advance(purchase=purchase)
+    payment = purchase.payment or {}
+    if purchase.state == states.FAILED and payment.get("status") == "declined":
+        reason = payment.get("reason") or "card_declined"
+        raise PaymentDeclined(f"The card was declined ({reason}); the purchase failed.",
+                              details={"purchase_id": str(purchase.id)}, reason=reason)
+    return purchase
 
 
 def purchase_retry(*, purchase: Purchase) -> Purchase:
     """Try the remaining steps now instead of waiting for the worker."""
     with transaction.atomic():
         locked = Purchase.objects.select_for_update().get(pk=purchase.pk)
-        if locked.state in states.FINAL:
+        if locked.state in states.FINAL and not locked.compensation_pending:
             raise Conflict(f"This purchase is {locked.state}; there is nothing to retry.")
-        locked.next_attempt_at = _claim_until()
+        locked.next_attempt_at = claim_until()
         locked.save(update_fields=["next_attempt_at"])
     return purchase_advance(purchase=locked)
 
@@ -109,10 +118,10 @@ def purchases_claim_due(*, limit: int) -> list[Purchase]:
     now = timezone.now()
     with transaction.atomic():
         due = list(Purchase.objects.select_for_update(skip_locked=True)
-                   .filter(state__in=states.OPEN, next_attempt_at__lte=now)
+                   .filter(UNFINISHED, next_attempt_at__lte=now)
                    .order_by("next_attempt_at", "created_at")[:limit])
         if due:
-            until = _claim_until()
+            until = claim_until()
             Purchase.objects.filter(pk__in=[p.pk for p in due]).update(next_attempt_at=until)
             for purchase in due:
                 purchase.next_attempt_at = until
@@ -120,8 +129,8 @@ def purchases_claim_due(*, limit: int) -> list[Purchase]:
 
 
 def _release(purchases: list[Purchase]) -> None:
-    Purchase.objects.filter(pk__in=[p.pk for p in purchases],
-                            state__in=states.OPEN).update(next_attempt_at=timezone.now())
+    Purchase.objects.filter(UNFINISHED, pk__in=[p.pk for p in purchases]).update(
+        next_attempt_at=timezone.now())
 
 
 def purchases_process_due(*, limit: int, should_stop: Callable[[], bool] = lambda: False) -> int:

@@ -3,7 +3,6 @@
 import pytest
 from rest_framework.test import APIClient
 
-from common.auth import service_principal_id
 from common.testing import make_token
 from common.testing.clients import (  # noqa: F401  (fixtures)
     admin_client,
@@ -14,9 +13,8 @@ from common.testing.clients import (  # noqa: F401  (fixtures)
 
 def service_api_client(service: str) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Bearer " + make_token(
-        role="SERVICE", user_id=service_principal_id(service),
-        email=f"{service}@services.internal"))
+    client.credentials(HTTP_AUTHORIZATION="Bearer " + make_token(role="SERVICE",
+                                                                 service=service))
     return client
 
 

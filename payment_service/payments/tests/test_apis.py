@@ -332,11 +332,14 @@ def test_reads_refuse_users_and_other_services(user_client, carrier_client, path
         assert client.get(path.format(id=payment.pk)).status_code == 403
 
 
-def test_the_list_is_admin_only_and_the_store_reads_one_payment(store_client):
+def test_the_store_reads_one_payment_and_finds_one_by_reference(store_client):
     payment = PaymentFactory()
 
-    assert store_client.get("/api/payments").status_code == 403
-    assert store_client.get(f"/api/payments/{payment.pk}").status_code == 200
+    found = store_client.get(f"/api/payments?reference={payment.reference}")
+    read = store_client.get(f"/api/payments/{payment.pk}")
+
+    assert [p["id"] for p in found.json()["results"]] == [str(payment.pk)]
+    assert read.status_code == 200 and read.json()["id"] == str(payment.pk)
 
 
 def test_routes_without_a_token_are_401(anonymous_client):

@@ -24,6 +24,7 @@ def user_id():
     return uuid.uuid4()
 
 
+CARD = {"card_token": "tok_visa"}
 ADDRESS = {"street": "Rua das Flores", "number": "42", "complement": "apto 1",
            "district": "Jardins", "city": "Sao Paulo", "state": "sp", "zip_code": "01234-567"}
 

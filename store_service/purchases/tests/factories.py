@@ -29,6 +29,7 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
                                            "line_total": "50.00"}])
     subtotal = Decimal("50.00")
     total = Decimal("50.00")
+    card_token = "tok_visa"
     next_attempt_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation

@@ -1,4 +1,4 @@
-"""Fake order_service, supplier_service and carrier_service, served through `responses`."""
+"""Fake order_service, supplier, carrier and payment_service, served through `responses`."""
 
 import itertools
 import json
@@ -13,6 +13,9 @@ import responses
 from django.conf import settings
 
 ORDER_MOVES = {"pending": {"processing", "cancelled"}, "processing": {"completed", "cancelled"}}
+DECLINES = {"tok_chargeDeclined": "card_declined", "tok_insufficientFunds": "insufficient_funds"}
+CARDS = {"tok_visa": ("visa", "4242"), "tok_mastercard": ("mastercard", "4444"),
+         "tok_chargeDeclined": ("visa", "0002"), "tok_insufficientFunds": ("visa", "9995")}
 PROVIDER_ADDRESS = {"street": "Rua do Fornecedor", "number": "100", "complement": "",
                     "district": "Centro", "city": "Sao Paulo", "state": "SP",
                     "zip_code": "01000-000", "country": "BR"}
@@ -28,7 +31,11 @@ def _error(status: int, code: str, message: str) -> tuple[int, dict, str]:
 
 
 class FakePartners:
-    """The three partners with switches: `down` (connection refused) and `refuse` (4xx)."""
+    """The four partners with switches: `down` (connection refused) and `refuse` (4xx).
+
+    The payment fake answers as payment_service does: test card tokens, idempotent by
+    reference, capture once, void only what is held, refund what was captured.
+    """
 
     def __init__(self, rsps: responses.RequestsMock):
         self.lock = threading.Lock()
@@ -39,13 +46,16 @@ class FakePartners:
         self.delivery_posts: list[dict] = []
         self.supplier_cancels: list[str] = []
         self.status_puts: list[tuple[str, str]] = []
-        self.down = {"order": False, "supplier": False, "carrier": False}
+        self.payments: dict[str, dict] = {}  # by id
+        self.payment_ops: list[tuple[str, str]] = []  # (kind, payment id) that moved money
+        self.down = {"order": False, "supplier": False, "carrier": False, "payment": False}
         self.refuse: dict[str, int | None] = {"supplier": None, "carrier": None}
         self.counter = itertools.count(1)
         self.supplier_latency = 0.0  # seconds; lets concurrent workers overlap in tests
         self.order_url = settings.SERVICE_URLS["order_service"]
         self.supplier_url = settings.SERVICE_URLS["supplier_service"]
         self.carrier_url = settings.SERVICE_URLS["carrier_service"]
+        self.payment_url = settings.SERVICE_URLS["payment_service"]
         for method, base, path, handler in (
             ("GET", self.order_url, r"/api/orders/[^/]+", self._order_get),
             ("PUT", self.order_url, r"/api/orders/[^/]+/status", self._order_status),
@@ -53,6 +63,11 @@ class FakePartners:
             ("POST", self.supplier_url, r"/api/order", self._supplier_order),
             ("POST", self.supplier_url, r"/api/order/[^/]+/cancel", self._supplier_cancel),
             ("POST", self.carrier_url, r"/api/delivery", self._delivery),
+            ("POST", self.payment_url, r"/api/payments", self._payment_create),
+            ("GET", self.payment_url, r"/api/payments(\?.*)?", self._payment_list),
+            ("GET", self.payment_url, r"/api/payments/[^/?]+", self._payment_get),
+            ("POST", self.payment_url, r"/api/payments/[^/]+/(capture|void|refund)",
+             self._payment_move),
         ):
             rsps.add_callback(method, re.compile(re.escape(base) + path + "$"), callback=handler)
 
@@ -153,3 +168,82 @@ class FakePartners:
                     "reference": body["reference"], "status": "SCHEDULED",
                     "estimated_delivery_date": "2026-01-06", "cost": "12.50"}
         return _json(201, delivery)
+
+    # -- payment_service ----------------------------------------------------------------------
+    def payment_for(self, purchase_id) -> dict | None:
+        return next((p for p in self.payments.values() if p["reference"] == str(purchase_id)),
+                    None)
+
+    def ops_for(self, purchase_id) -> list[str]:
+        payment = self.payment_for(purchase_id)
+        return [kind for kind, pid in self.payment_ops if payment and pid == payment["id"]]
+
+    def _payment_create(self, request):
+        if down := self._is_down("payment"):
+            return down
+        body = json.loads(request.body)
+        token = body["card_token"]
+        if token == "tok_processingError":
+            return _error(503, "upstream_unavailable", "The card provider is unavailable.")
+        if token not in CARDS:
+            return _error(400, "validation_error", "Unknown card token.")
+        with self.lock:
+            payment = self.payment_for(body["reference"])
+            created = payment is None
+            if created:
+                brand, last4 = CARDS[token]
+                declined = DECLINES.get(token)
+                payment = {"id": str(uuid.uuid4()), "reference": body["reference"],
+                           "amount": body["amount"], "currency": "BRL",
+                           "status": "declined" if declined else "authorized",
+                           "card_brand": brand, "card_last4": last4,
+                           "captured_amount": "0.00", "refunded_amount": "0.00",
+                           "decline_reason": declined, "user_id": body.get("user_id")}
+                self.payments[payment["id"]] = payment
+                self.payment_ops.append(("declined" if declined else "authorize", payment["id"]))
+        if payment["status"] == "declined":
+            status, reason = 402, payment["decline_reason"]
+            return _json(status, {"error": {
+                "status": status, "code": "payment_declined", "message": "Declined.",
+                "details": {"payment_id": payment["id"]}, "reason": reason,
+                "request_id": "test"}})
+        return _json(201 if created else 200, payment)
+
+    def _payment_list(self, request):
+        if down := self._is_down("payment"):
+            return down
+        reference = request.params.get("reference")
+        results = [p for p in self.payments.values() if p["reference"] == reference]
+        return _json(200, {"count": len(results), "limit": 20, "offset": 0, "results": results})
+
+    def _payment_get(self, request):
+        if down := self._is_down("payment"):
+            return down
+        payment = self.payments.get(request.url.rstrip("/").rsplit("/", 1)[-1])
+        return _json(200, payment) if payment else _error(404, "not_found", "No payment.")
+
+    def _payment_move(self, request):
+        if down := self._is_down("payment"):
+            return down
+        payment_id, action = request.url.rstrip("/").split("/")[-2:]
+        with self.lock:
+            payment = self.payments.get(payment_id)
+            if payment is None:
+                return _error(404, "not_found", "No payment.")
+            status = payment["status"]
+            if action == "capture" and status in ("captured", "refunded"):
+                return _json(200, payment)
+            if action == "void" and status == "voided":
+                return _json(200, payment)
+            allowed = {"capture": ("authorized",), "void": ("pending", "authorized"),
+                       "refund": ("captured",)}[action]
+            if status not in allowed:
+                return _error(409, "conflict", f"{action} of a {status} payment")
+            if action == "capture":
+                payment.update(status="captured", captured_amount=payment["amount"])
+            elif action == "void":
+                payment["status"] = "voided"
+            else:
+                payment.update(status="refunded", refunded_amount=payment["captured_amount"])
+            self.payment_ops.append((action, payment_id))
+        return _json(200, payment)

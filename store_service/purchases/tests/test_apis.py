@@ -9,12 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from common.testing import auth_header
 from purchases import states
 from purchases.models import Purchase
+from purchases.tests.conftest import CARD
 from purchases.tests.factories import PurchaseFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _post(api_client, body, **auth):
+    """POST a purchase, paid with a card that the fake payment_service accepts."""
+    body = {"payment": CARD, **body} if body else body
     return api_client.post("/api/purchases", body, format="json", **auth)
 
 
@@ -57,11 +60,11 @@ def test_create_validates_the_address(api_client, partners, user_id, address, ch
     assert Purchase.objects.count() == 0
 
 
-def test_create_requires_the_order_id_and_address(api_client, user_id):
+def test_create_requires_the_order_id_the_address_and_the_payment(api_client, user_id):
     response = _post(api_client, {}, **auth_header(user_id=user_id))
 
     details = _error(response, 400, "validation_error")["details"]
-    assert set(details) == {"order_id", "address"}
+    assert set(details) == {"order_id", "address", "payment"}
 
 
 def test_create_without_a_zip_code_is_400(api_client, partners, user_id, address):
@@ -195,8 +198,11 @@ def test_list_pages_with_limit_and_offset(api_client, user_id):
     assert [p["id"] for p in body["results"]] == [str(created[1].id)]
 
 
-def test_list_runs_the_same_number_of_queries_for_any_page_size(api_client, user_id):
+def test_list_runs_the_same_number_of_queries_for_any_page_size(api_client, user_id,
+                                                                settings):
+    settings.REVOCATION_CACHE_SECONDS = 3600  # the revocation list: read once per process
     PurchaseFactory(user_id=user_id)
+    api_client.get("/api/purchases", **auth_header(user_id=user_id))
     with CaptureQueriesContext(connection) as few:
         api_client.get("/api/purchases", **auth_header(user_id=user_id))
     for _ in range(5):
@@ -266,6 +272,7 @@ def test_retry_still_failing_answers_202_and_counts_the_attempt(api_client, part
 def test_retry_of_a_finished_purchase_is_409(api_client, user_id, final):
     purchase = PurchaseFactory(user_id=user_id)
     if final == "RESERVE_DELIVERED":
+        states.purchase_state_move(purchase=purchase, to=states.PAYMENT_AUTHORIZED)
         states.purchase_state_move(purchase=purchase, to=states.ORDER_REQUESTED)
     states.purchase_state_move(purchase=purchase, to=final)
 

@@ -13,6 +13,7 @@ from common.testing import auth_header
 from purchases import fulfilment, states
 from purchases.breakers import partner_breaker
 from purchases.models import Purchase
+from purchases.tests.conftest import CARD
 from purchases.tests.fakes import PROVIDER_ADDRESS
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _create(api_client, *, user_id, order, address, **extra):
     return api_client.post("/api/purchases", {"order_id": order["id"], "address": address,
+                                              "payment": CARD,
                                               **extra},
                            format="json", **auth_header(user_id=user_id))
 
@@ -48,8 +50,8 @@ def test_purchase_create_reaches_reserve_delivered_when_partners_accept(
     assert body["info_provider"]["state"] == "SP"
     assert body["info_delivery"]["status"] == "SCHEDULED"
     assert [(h["from"], h["to"]) for h in body["history"]] == [
-        (None, "RECEIVED"), ("RECEIVED", "ORDER_REQUESTED"),
-        ("ORDER_REQUESTED", "RESERVE_DELIVERED")]
+        (None, "RECEIVED"), ("RECEIVED", "PAYMENT_AUTHORIZED"),
+        ("PAYMENT_AUTHORIZED", "ORDER_REQUESTED"), ("ORDER_REQUESTED", "RESERVE_DELIVERED")]
     assert body["next_attempt_at"] is None and body["attempts"] == 0
     assert partners.status_puts == [(order["id"], "processing")]
     delivery = partners.delivery_posts[0]
@@ -71,11 +73,11 @@ def test_supplier_down_keeps_the_purchase_received_then_the_worker_finishes_it(
 
     assert response.status_code == 202, response.content
     body = response.json()
-    assert body["state"] == "RECEIVED"
+    assert body["state"] == "PAYMENT_AUTHORIZED"
     assert "supplier_service unavailable" in body["last_error"]
     assert body["attempts"] == 1
     assert body["next_attempt_at"] is not None
-    assert _history(body["id"]) == [(None, "RECEIVED")]
+    assert _history(body["id"]) == [(None, "RECEIVED"), ("RECEIVED", "PAYMENT_AUTHORIZED")]
 
     partners.down["supplier"] = False
     _make_due(body["id"])
@@ -97,7 +99,7 @@ def test_the_worker_leaves_purchases_that_are_not_due_yet(api_client, partners, 
 
     call_command("process_purchases", "--once")
 
-    assert Purchase.objects.get(pk=body["id"]).state == "RECEIVED"
+    assert Purchase.objects.get(pk=body["id"]).state == "PAYMENT_AUTHORIZED"
     assert len(partners.supplier_posts) == posts_before
 
 
@@ -138,7 +140,11 @@ def test_supplier_refusal_fails_the_purchase_and_cancels_the_order(
     assert partners.status_puts == [(order["id"], "cancelled")]
     assert partners.orders[order["id"]]["status"] == "cancelled"
     assert partners.supplier_cancels == []  # there was no supplier order to cancel
-    assert _history(body["id"]) == [(None, "RECEIVED"), ("RECEIVED", "FAILED")]
+    assert _history(body["id"]) == [(None, "RECEIVED"), ("RECEIVED", "PAYMENT_AUTHORIZED"),
+                                    ("PAYMENT_AUTHORIZED", "FAILED")]
+    assert body["payment"]["status"] == "voided"  # the authorization is released
+    assert partners.ops_for(body["id"]) == ["authorize", "void"]
+    assert body["settled"] is True
 
 
 def test_unknown_region_at_the_supplier_fails_the_purchase(api_client, partners, user_id,
@@ -251,7 +257,7 @@ def test_refusals_do_not_open_the_breaker(settings, api_client, partners, user_i
 def test_a_crash_after_the_supplier_accepted_converges_to_one_supplier_order(
         api_client, partners, user_id, address):
     order = partners.add_order(user_id=user_id)
-    partners.down["supplier"] = True  # keep the purchase RECEIVED at creation
+    partners.down["supplier"] = True  # keep the purchase PAYMENT_AUTHORIZED at creation
     body = _create(api_client, user_id=user_id, order=order, address=address).json()
     partners.down["supplier"] = False
     purchase = Purchase.objects.get(pk=body["id"])
@@ -266,7 +272,7 @@ def test_a_crash_after_the_supplier_accepted_converges_to_one_supplier_order(
     with mock.patch.object(fulfilment, "purchase_state_move", crash_on_order_requested), \
             pytest.raises(RuntimeError):
         fulfilment.purchase_advance(purchase=purchase)
-    assert Purchase.objects.get(pk=body["id"]).state == "RECEIVED"
+    assert Purchase.objects.get(pk=body["id"]).state == "PAYMENT_AUTHORIZED"
     assert len(partners.supplier_posts) == 1
 
     _make_due(body["id"])
@@ -293,7 +299,7 @@ def test_the_worker_survives_an_unexpected_error_and_postpones_the_purchase(
         call_command("process_purchases", "--once")
 
     purchase = Purchase.objects.get(pk=body["id"])
-    assert purchase.state == "RECEIVED"
+    assert purchase.state == "PAYMENT_AUTHORIZED"
     assert purchase.attempts == 2
     assert "boom" in purchase.last_error
     assert purchase.next_attempt_at > timezone.now()

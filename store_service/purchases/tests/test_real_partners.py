@@ -17,6 +17,7 @@ from common.testing import auth_header
 from purchases import partners as partner_calls
 from purchases.breakers import breakers_reset
 from purchases.models import Purchase
+from purchases.tests.conftest import CARD
 from purchases.tests.fakes import FakePartners
 
 REPO = Path(__file__).resolve().parents[3]
@@ -115,7 +116,8 @@ def _buy(api_client, fake, *, quantity=2, address=None):
         "quantity": quantity, "line_total": f"{10 * quantity}.00"}], total=f"{10 * quantity}")
     address = address or {"street": "Avenida Paulista", "number": "1000", "city": "Sao Paulo",
                           "state": "SP", "zip_code": "01310-100"}
-    response = api_client.post("/api/purchases", {"order_id": order["id"], "address": address},
+    response = api_client.post("/api/purchases", {"order_id": order["id"], "address": address,
+                                                  "payment": CARD},
                                format="json", **auth_header(user_id=user_id))
     return order, response
 

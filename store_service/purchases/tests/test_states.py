@@ -18,12 +18,13 @@ def test_the_table_names_the_contract_moves():
     table, open_states, final_states = states.MOVES, states.OPEN, states.FINAL
 
     assert table == {
-        "RECEIVED": {"ORDER_REQUESTED", "FAILED"},
+        "RECEIVED": {"PAYMENT_AUTHORIZED", "FAILED"},
+        "PAYMENT_AUTHORIZED": {"ORDER_REQUESTED", "FAILED"},
         "ORDER_REQUESTED": {"RESERVE_DELIVERED", "FAILED"},
         "RESERVE_DELIVERED": set(),
         "FAILED": set(),
     }
-    assert open_states == {"RECEIVED", "ORDER_REQUESTED"}
+    assert open_states == {"RECEIVED", "PAYMENT_AUTHORIZED", "ORDER_REQUESTED"}
     assert final_states == {"RESERVE_DELIVERED", "FAILED"}
 
 
@@ -49,25 +50,25 @@ def test_an_illegal_move_changes_nothing():
 def test_a_move_saves_its_fields_and_note_with_the_state():
     purchase = PurchaseFactory()
 
-    purchase_state_move(purchase=purchase, to=states.ORDER_REQUESTED, note="accepted",
-                        fields={"info_order": {"order_number": "SUP-1"}})
+    purchase_state_move(purchase=purchase, to=states.PAYMENT_AUTHORIZED, note="authorized",
+                        fields={"payment": {"id": "p-1", "status": "authorized"}})
 
     purchase.refresh_from_db()
-    assert purchase.state == "ORDER_REQUESTED"
-    assert purchase.info_order == {"order_number": "SUP-1"}
+    assert purchase.state == "PAYMENT_AUTHORIZED"
+    assert purchase.payment == {"id": "p-1", "status": "authorized"}
     last = purchase.history.last()
-    assert (last.from_state, last.to_state, last.note) == ("RECEIVED", "ORDER_REQUESTED",
-                                                           "accepted")
+    assert (last.from_state, last.to_state, last.note) == ("RECEIVED", "PAYMENT_AUTHORIZED",
+                                                           "authorized")
 
 
 def test_a_stale_copy_cannot_repeat_a_move_another_runner_made():
     purchase = PurchaseFactory()
     stale = type(purchase).objects.get(pk=purchase.pk)
-    purchase_state_move(purchase=purchase, to=states.ORDER_REQUESTED)
-    purchase_state_move(purchase=purchase, to=states.RESERVE_DELIVERED)
+    purchase_state_move(purchase=purchase, to=states.PAYMENT_AUTHORIZED)
+    purchase_state_move(purchase=purchase, to=states.FAILED)
 
     with pytest.raises(IllegalMove):
-        purchase_state_move(purchase=stale, to=states.ORDER_REQUESTED)
+        purchase_state_move(purchase=stale, to=states.PAYMENT_AUTHORIZED)
 
     assert purchase.history.count() == 3
 

@@ -7,6 +7,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from common.testing import auth_header
 from common.tracing import configure_tracing
 from purchases.models import Purchase
+from purchases.tests.conftest import CARD
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,8 @@ def test_the_worker_span_links_to_the_creating_request(api_client, partners, use
     partners.down["supplier"] = True
     order = partners.add_order(user_id=user_id)
     response = api_client.post(
-        "/api/purchases", {"order_id": order["id"], "address": address}, format="json",
+        "/api/purchases", {"order_id": order["id"], "address": address, "payment": CARD},
+        format="json",
         HTTP_TRACEPARENT=f"00-{TRACE_ID}-b7ad6b7169203331-01", **auth_header(user_id=user_id))
     assert response.status_code == 202
     purchase = Purchase.objects.get(pk=response.json()["id"])

@@ -13,6 +13,7 @@ from vouchers.tests.factories import VoucherFactory
 
 from common.testing import auth_header
 from purchases.models import Purchase
+from purchases.tests.conftest import CARD
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _buy(api_client, partners, user_id, address, code, *, total="50.00"):
     order = partners.add_order(user_id=user_id, total=total)
     return api_client.post("/api/purchases", {"order_id": order["id"], "address": address,
-                                              "voucher_code": code},
+                                              "voucher_code": code, "payment": CARD},
                            format="json", **auth_header(user_id=user_id))
 
 
@@ -98,7 +99,8 @@ def test_max_uses_holds_under_concurrent_purchases(partners, address):
             barrier.wait()
             response = client.post("/api/purchases", {"order_id": order["id"],
                                                       "address": address,
-                                                      "voucher_code": "RUSH"},
+                                                      "voucher_code": "RUSH",
+                                                      "payment": CARD},
                                    format="json", **auth_header(user_id=order["user_id"]))
             statuses.append(response.status_code)
         finally:

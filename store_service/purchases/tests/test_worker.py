@@ -100,7 +100,8 @@ def test_two_workers_process_each_due_purchase_exactly_once(partners):
         assert partners.supplier_post_count(purchase.id) == 1
         purchase.refresh_from_db()
         assert purchase.state == "RESERVE_DELIVERED"
-        assert purchase.history.count() == 3
+        assert purchase.history.count() == 4
+        assert partners.ops_for(purchase.id) == ["authorize", "capture"]
 
 
 @pytest.mark.skipif(not _redis_reachable(), reason=f"no Redis server at {REDIS_URL}")
