@@ -149,6 +149,7 @@ def raw_exchange(gateway: RunningPlatform, request: bytes) -> tuple[str, dict, d
     b"GARBAGE\r\n\r\n",
     b"GET /api/users/me HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n",
     b"GET /api/users/me HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    b"GET /api/users/me HTTP/2.0\r\nHost: x\r\n\r\n",
 ])
 def test_a_request_nginx_cannot_parse_gets_the_parse_error_envelope(gateway, request_bytes):
     status, headers, body = raw_exchange(gateway, request_bytes)

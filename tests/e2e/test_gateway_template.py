@@ -87,8 +87,8 @@ def test_every_error_page_is_an_internal_uri_answering_the_envelope():
     rendered = render_template(TEMPLATE.read_text(), COMPOSE_VALUES)
     pages = dict(re.findall(r"error_page (\d+) = (\S+);", rendered))
 
-    assert set(pages) >= {"400", "404", "405", "413", "414", "429", "494", "500", "502", "503",
-                          "504"}
+    assert set(pages) >= {"400", "404", "405", "413", "414", "429", "494", "500", "501", "502",
+                          "503", "504", "505"}
     for code, uri in pages.items():
         assert uri == f"/__gateway_error/{code}", code  # a named location fails for 400/414
         body = re.search(rf"location = {uri} {{\n        internal;\n        return (\d+) '(.*)';",
