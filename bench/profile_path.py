@@ -28,6 +28,7 @@ RESULTS = Path(os.environ.get("BENCH_RESULTS") or Path(__file__).resolve().paren
 DEMO = [f"10000000-0000-4000-8000-{n:012d}" for n in range(1, 21)]
 ADDRESS = {"street": "Avenida Paulista", "number": "1000", "city": "São Paulo", "state": "SP",
            "zip_code": "01310-100", "country": "BR"}
+PAYMENT = {"card_token": "tok_visa"}  # payment_service's always-approved test card
 
 
 def call(application, method: str, path: str, *, body: dict | None = None,
@@ -96,7 +97,8 @@ def main() -> int:
             answer.raise_for_status()
             order_ids.append(answer.json()["id"])
         requests_ = lambda i: ("POST", "/api/purchases",  # noqa: E731
-                               {"order_id": order_ids[i], "address": ADDRESS})
+                               {"order_id": order_ids[i], "address": ADDRESS,
+                                "payment": PAYMENT})
     elif scenario == "user_get":
         from common.testing import make_token
 

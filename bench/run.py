@@ -49,6 +49,7 @@ DEMO_PRODUCTS = [f"10000000-0000-4000-8000-{n:012d}" for n in range(1, 21)]
 BENCH_STOCK = 1_000_000_000
 ADDRESS = {"street": "Avenida Paulista", "number": "1000", "district": "Bela Vista",
            "city": "São Paulo", "state": "SP", "zip_code": "01310-100", "country": "BR"}
+PAYMENT = {"card_token": "tok_visa"}  # payment_service's always-approved test card
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -223,7 +224,8 @@ def purchase_scenario(args, stack: Stack, token: str) -> list[load.Result] | str
             return [order]
         began = time.perf_counter()
         purchase = session.post(purchases, headers=headers, timeout=30,
-                                json={"order_id": order.json()["id"], "address": ADDRESS})
+                                json={"order_id": order.json()["id"], "address": ADDRESS,
+                                      "payment": PAYMENT})
         ended = time.perf_counter()
         purchase_latencies.append((ended, (ended - began) * 1000))
         return [order, purchase]
