@@ -28,6 +28,10 @@ def user_get_active(*, user_id) -> User | None:
 
 def session_is_open(*, session_id, user_id) -> bool:
     """The session exists, belongs to the user, has not ended and its user is active."""
+    try:
+        session_id = uuid.UUID(str(session_id))
+    except ValueError:
+        return False
     return Session.objects.filter(
         id=session_id, user_id=user_id, ended_at__isnull=True,
         expires_at__gt=timezone.now(), user__is_active=True).exists()

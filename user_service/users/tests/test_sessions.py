@@ -170,3 +170,10 @@ def test_jwks_publishes_the_user_token_keys_with_their_kid(api, user):
     claims = jwt.decode(access, jwt.PyJWK(key).key, algorithms=["EdDSA"])
     assert claims["user_id"] == str(user.id)
     assert api.get("/.well-known/jwks.json/").status_code == 200
+
+
+def test_a_token_whose_session_id_is_not_a_uuid_is_refused(api, user):
+    from common.testing import auth_header
+
+    response = api.get("/api/users/me", **auth_header(user_id=user.id, sid={"x": 1}))
+    assert response.status_code == 401
