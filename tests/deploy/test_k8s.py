@@ -186,6 +186,8 @@ def test_each_service_has_an_event_worker_of_its_own_image(documents):
         events = deployments[f"{instance(service)}-events"]["spec"]["template"]["spec"]
         api = deployments[k8s_name(service)]["spec"]["template"]["spec"]
 
+        deployment = deployments[f"{instance(service)}-events"]["spec"]
+        assert (deployment["replicas"], deployment["strategy"]) == (1, {"type": "Recreate"})
         assert events["containers"][0]["args"] == ["run_events"], service
         assert events["containers"][0]["image"] == api["containers"][0]["image"], service
         assert "ports" not in events["containers"][0]
