@@ -132,9 +132,11 @@ def _read_set(keys_dir: Path) -> list[dict]:
 
 def _write_set(keys_dir: Path, jwks: list[dict]) -> None:
     path = keys_dir / PUBLIC_SET
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"keys": jwks}, indent=2) + "\n")
-    temporary.replace(path)
+    fd, temporary = tempfile.mkstemp(dir=keys_dir, prefix=".public-", suffix=".json")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps({"keys": jwks}, indent=2) + "\n")
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
 
 
 def _key_file(keys_dir: Path, owner: str, use_for: str) -> Path:
