@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.events.consuming import inbox_handle
+from common.events.envelope import build_envelope
 from common.events.models import OutboxEvent
 from orders import services
 from orders.handlers import purchase_state_changed
@@ -144,6 +146,22 @@ def test_expiry_leaves_an_order_a_purchase_is_buying(partners, settings):
     purchase_state_changed(_purchase_event(order_id=order.id, purchase_id=purchase_id,
                                            to="FAILED"))
     assert services.orders_expire_pending() == 1
+
+
+@pytest.mark.django_db
+def test_the_purchase_event_reaches_the_hold_through_the_inbox_once():
+    order = OrderFactory()
+    purchase_id = uuid.uuid4()
+    envelope = build_envelope(type="shop.purchase.state_changed", subject=str(purchase_id), data={
+        "purchase_id": str(purchase_id), "order_id": str(order.id),
+        "user_id": str(order.user_id), "from": None, "to": "RECEIVED", "total": "10.00"})
+
+    assert inbox_handle(envelope=envelope) == "handled"
+    assert Order.objects.get(id=order.id).purchase_id == purchase_id
+    Order.objects.filter(id=order.id).update(purchase_id=None)
+    assert inbox_handle(envelope=envelope) == "duplicate"
+
+    assert Order.objects.get(id=order.id).purchase_id is None
 
 
 @pytest.mark.django_db
