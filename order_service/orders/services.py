@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -255,14 +256,18 @@ def order_expire(*, order_id: uuid.UUID, cutoff: datetime) -> bool:
             return False
 
 
-def orders_expire_pending(*, now: datetime | None = None, limit: int = 100) -> int:
+def orders_expire_pending(*, now: datetime | None = None, limit: int = 100,
+                          should_stop: Callable[[], bool] = lambda: False) -> int:
     """Expire up to `limit` pending orders older than ORDER_PENDING_MINUTES; the count expired.
 
     An order whose stock cannot be given back now (product_service unavailable) stays pending
-    and is tried again on the next pass; the pass stops there rather than fail on every order."""
+    and is tried again on the next pass; the pass stops there rather than fail on every order.
+    `should_stop` is asked before each order (a worker being stopped finishes the one in hand)."""
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.ORDER_PENDING_MINUTES)
     expired = 0
     for order_id in selectors.order_ids_expirable(cutoff=cutoff, limit=limit):
+        if should_stop():
+            break
         try:
             if order_expire(order_id=order_id, cutoff=cutoff):
                 expired += 1

@@ -86,6 +86,22 @@ def test_expiry_runs_once_per_order(partners, settings):
 
 
 @pytest.mark.django_db
+def test_expiry_being_stopped_finishes_the_order_in_hand(partners, settings):
+    settings.ORDER_PENDING_MINUTES = 30
+    _pending_order(40)
+    _pending_order(35)
+    upstream.stub_release(partners)
+    asked = []
+
+    def stop_after_the_first():
+        asked.append(True)
+        return len(asked) > 1
+
+    assert services.orders_expire_pending(should_stop=stop_after_the_first) == 1
+    assert Order.objects.filter(status="pending").count() == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("minutes", [1, 29.5])
 def test_expiry_leaves_younger_pending_orders(partners, settings, minutes):
     settings.ORDER_PENDING_MINUTES = 30

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             while not stop.is_set():
                 if not connection.in_atomic_block:  # drop a stale connection between passes
                     close_old_connections()
-                expired = orders_expire_pending(limit=batch)
+                expired = orders_expire_pending(limit=batch, should_stop=stop.is_set)
                 if expired:
                     self.stdout.write(f"expired {expired} order(s)")
                 if once:
