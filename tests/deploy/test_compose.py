@@ -15,7 +15,6 @@ import pytest
 
 from common.db.provision import postgres_reachable
 from common.services import SERVICE_PORTS, service_url_variable
-from common.settings import base as settings_base
 from tests.deploy.compose_rendering import (
     COMPOSE_DIR,
     COMPOSE_FILE,
@@ -28,9 +27,9 @@ from tests.deploy.compose_rendering import (
     interpolate,
     variables_referenced,
 )
+from tests.deploy.production import ImproperlyConfiguredExit, production_settings
 
-# Every new service is in the stack, whether or not its folder is registered yet.
-SERVICES = {**SERVICE_PORTS, "payment_service": 3007, "notification_service": 3008}
+SERVICES = SERVICE_PORTS
 PUBLIC_SERVICES = ("user_service", "product_service", "order_service", "store_service",
                    "payment_service", "notification_service")
 PARTNERS = ("supplier_service", "carrier_service")
@@ -113,20 +112,10 @@ def test_every_secret_of_the_example_is_a_change_me_placeholder():
         assert value.startswith("change-me-"), name
 
 
-def production_settings(monkeypatch, environment: dict[str, str], service: str):
-    """Build a service's settings from a container's environment, as the image would."""
-    for name in list(os.environ):
-        if name.startswith(("DJANGO_", "DATABASE_", "JWT_", "POSTGRES_")):
-            monkeypatch.delenv(name)
-    for name, value in {**environment, "DJANGO_ENV_FILE": ""}.items():
-        monkeypatch.setenv(name, value)
-    return settings_base.service_settings(name=service, base_dir=REPO_ROOT / service, apps=[])
-
-
 def test_production_settings_refuse_the_example_secret_key(compose, monkeypatch):
     environment = environment_of(compose["services"]["user-service"])
 
-    with pytest.raises(settings_base.ImproperlyConfiguredExit, match="DJANGO_SECRET_KEY"):
+    with pytest.raises(ImproperlyConfiguredExit, match="DJANGO_SECRET_KEY"):
         production_settings(monkeypatch, environment, "user_service")
 
 
@@ -136,7 +125,7 @@ def test_production_settings_refuse_an_example_database_password(compose, monkey
     for service, name in web_service_names(compose_render(variables)).items():
         environment = environment_of(compose_render(variables)["services"][name])
 
-        with pytest.raises(settings_base.ImproperlyConfiguredExit, match="DATABASE_URL"):
+        with pytest.raises(ImproperlyConfiguredExit, match="DATABASE_URL"):
             production_settings(monkeypatch, environment, service)
 
 

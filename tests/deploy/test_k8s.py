@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from common.services import SERVICE_PORTS, service_url_variable
+from tests.deploy.production import ImproperlyConfiguredExit, production_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 K8S = REPO_ROOT / "k8s"
@@ -22,8 +23,7 @@ KUBERNETES_VERSION = "1.37.0"
 SECRET_EXAMPLE = K8S / "base" / "secret.example.yaml"
 # k8s/ before it was composed: 2,941 lines of hand-written YAML in k8s/base.
 HAND_WRITTEN_LINES_BEFORE = 2941
-# Every new service is deployed, whether or not its folder is registered yet.
-SERVICES = {**SERVICE_PORTS, "payment_service": 3007, "notification_service": 3008}
+SERVICES = SERVICE_PORTS
 PUBLIC_ROUTES = {
     "/api/auth": "user_service",
     "/api/users": "user_service",
@@ -270,6 +270,28 @@ def test_the_example_secrets_hold_placeholders_only():
     for secret in yaml.safe_load_all(SECRET_EXAMPLE.read_text()):
         for key, value in secret["stringData"].items():
             assert value.startswith("REPLACE-with"), key
+
+
+def pod_environment(documents, deployment: str, secret: dict[str, str]) -> dict[str, str]:
+    """The environment the kubelet gives a Deployment's app container with `secret` mounted."""
+    config = of_kind(documents, "ConfigMap")["shop-config"]["data"]
+    [app] = of_kind(documents, "Deployment")[deployment]["spec"]["template"]["spec"]["containers"]
+    environment = {**config, **secret}
+    for name, value in env_of(app).items():
+        environment[name] = re.sub(r"\$\((\w+)\)", lambda m: environment[m.group(1)], value)
+    return environment
+
+
+def test_production_settings_refuse_the_example_secrets(prod, monkeypatch):
+    examples = {doc["metadata"]["name"]: doc["stringData"]
+                for doc in yaml.safe_load_all(SECRET_EXAMPLE.read_text())}
+    environment = pod_environment(prod, "user-service", examples["user-service"])
+
+    with pytest.raises(ImproperlyConfiguredExit, match="DJANGO_SECRET_KEY"):
+        production_settings(monkeypatch, environment, "user_service")
+    environment["DJANGO_SECRET_KEY"] = "a-real-secret-" + "x" * 40
+    with pytest.raises(ImproperlyConfiguredExit, match="DATABASE_URL"):
+        production_settings(monkeypatch, environment, "user_service")
 
 
 def test_the_config_map_points_each_service_url_at_its_service_and_port(documents):
