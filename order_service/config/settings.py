@@ -15,7 +15,8 @@ globals().update(service_settings(
 
 # Read after service_settings, which has loaded `.env` into the environment.
 env = environ.Env()
-# A pending order nobody bought is cancelled after this many minutes (manage.py expire_orders).
-ORDER_PENDING_MINUTES = env.int("ORDER_PENDING_MINUTES", default=30)
+# A pending order nobody bought is cancelled after this many minutes (manage.py expire_orders);
+# fractions are allowed (a test platform may use seconds).
+ORDER_PENDING_MINUTES = env.float("ORDER_PENDING_MINUTES", default=30.0)
 # Seconds between two passes of the expiry.
 ORDER_EXPIRY_INTERVAL = env.float("ORDER_EXPIRY_INTERVAL", default=30.0)

@@ -123,6 +123,17 @@ def test_expiry_follows_the_setting(partners, settings):
 
 
 @pytest.mark.django_db
+def test_expiry_takes_a_fraction_of_a_minute(partners, settings):
+    settings.ORDER_PENDING_MINUTES = 0.05  # three seconds
+    old, young = _pending_order(0.1), _pending_order(0.01)
+    upstream.stub_release(partners)
+
+    assert services.orders_expire_pending() == 1
+    assert Order.objects.get(id=old.id).status == "cancelled"
+    assert Order.objects.get(id=young.id).status == "pending"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("status", ["processing", "completed", "cancelled"])
 def test_expiry_leaves_orders_that_are_not_pending(partners, settings, status):
     settings.ORDER_PENDING_MINUTES = 30

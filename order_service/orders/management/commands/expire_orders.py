@@ -26,8 +26,8 @@ class Command(BaseCommand):
         interval = settings.ORDER_EXPIRY_INTERVAL if interval is None else interval
         stop = threading.Event()
         restore = self._install_signal_handlers(stop)
-        self.stdout.write(f"order expiry started (after {settings.ORDER_PENDING_MINUTES} min, "
-                          f"every {interval} s)")
+        self.stdout.write(f"order expiry started (after {settings.ORDER_PENDING_MINUTES:g} min, "
+                          f"every {interval:g} s)")
         try:
             while not stop.is_set():
                 if not connection.in_atomic_block:  # drop a stale connection between passes
