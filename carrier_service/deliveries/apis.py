@@ -8,13 +8,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
-from common.auth import IsService
+from common.auth import service_callers
 from common.openapi import error_responses
 from common.responses import created_or_replayed
 from deliveries import selectors, services
 
 MAX_ITEMS = 100
 MAX_QUANTITY = 100_000
+
+# Only the store buys from the partners (contract: "Both accept only SERVICE tokens, from
+# store_service"); any other service's token is 403.
+FromStore = service_callers("store_service")
 
 
 class LocationSerializer(serializers.Serializer):
@@ -56,7 +60,7 @@ class DeliveryOutputSerializer(serializers.Serializer):
 class DeliveryCreateApi(APIView):
     """`POST /api/delivery`: schedule a delivery; idempotent by `reference` (a repeat is 200)."""
 
-    permission_classes = [IsService]
+    permission_classes = [FromStore]
 
     class InputSerializer(serializers.Serializer):
         reference = serializers.CharField(max_length=255)
@@ -80,7 +84,7 @@ class DeliveryCreateApi(APIView):
 class DeliveryDetailApi(APIView):
     """`GET /api/delivery/<tracking_code>`."""
 
-    permission_classes = [IsService]
+    permission_classes = [FromStore]
 
     @extend_schema(responses={200: DeliveryOutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, tracking_code):

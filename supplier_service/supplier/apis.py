@@ -6,13 +6,17 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.auth import IsService
+from common.auth import service_callers
 from common.openapi import error_responses
 from common.responses import created_or_replayed
 from supplier import selectors, services
 
 MAX_ITEMS = 100
 MAX_QUANTITY = 1_000_000
+
+# Only the store buys from the partners (contract: "Both accept only SERVICE tokens, from
+# store_service"); any other service's token is 403.
+FromStore = service_callers("store_service")
 
 
 class AddressOutputSerializer(serializers.Serializer):
@@ -44,7 +48,7 @@ class OrderOutputSerializer(serializers.Serializer):
 class ProviderInfoApi(APIView):
     """`GET /api/info/<state>`: the provider serving a state, with its pickup address."""
 
-    permission_classes = [IsService]
+    permission_classes = [FromStore]
 
     class OutputSerializer(serializers.Serializer):
         state = serializers.CharField()
@@ -63,7 +67,7 @@ class ProviderInfoApi(APIView):
 class OrderCreateApi(APIView):
     """`POST /api/order`: buy goods; idempotent by `reference` (a repeat answers 200)."""
 
-    permission_classes = [IsService]
+    permission_classes = [FromStore]
 
     class InputSerializer(serializers.Serializer):
         reference = serializers.CharField(max_length=255)
@@ -89,7 +93,7 @@ def _order_or_404(order_number: str):
 class OrderDetailApi(APIView):
     """`GET /api/order/<order_number>`."""
 
-    permission_classes = [IsService]
+    permission_classes = [FromStore]
 
     @extend_schema(responses={200: OrderOutputSerializer, **error_responses(401, 403, 404)})
     def get(self, request, order_number):
@@ -99,7 +103,7 @@ class OrderDetailApi(APIView):
 class OrderCancelApi(APIView):
     """`POST /api/order/<order_number>/cancel`: stock goes back once; a repeat is a no-op."""
 
-    permission_classes = [IsService]
+    permission_classes = [FromStore]
 
     @extend_schema(request=None, responses={200: OrderOutputSerializer,
                                             **error_responses(401, 403, 404)})

@@ -1,4 +1,4 @@
-"""Every /api route of carrier_service accepts SERVICE tokens only."""
+"""Every /api route of carrier_service accepts SERVICE tokens from store_service only."""
 
 import pytest
 
@@ -15,9 +15,10 @@ def test_routes_without_a_token_are_401_not_authenticated(anonymous_client, meth
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
-@pytest.mark.parametrize("role_client", ["user_client", "admin_client"])
+@pytest.mark.parametrize("role_client", ["user_client", "admin_client", "other_service_client"])
 @pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_routes_refuse_user_and_admin_tokens_with_403(request, role_client, method, path):
+def test_routes_refuse_user_admin_and_other_service_tokens_with_403(request, role_client, method,
+                                                                    path):
     client = request.getfixturevalue(role_client)
 
     response = getattr(client, method)(path, {}, format="json")

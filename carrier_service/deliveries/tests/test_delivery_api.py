@@ -190,7 +190,9 @@ def test_delivery_create_rejects_any_other_two_letter_state(service_client, stat
 
 
 @FAST
-@given(zip_code=st.text(max_size=12).filter(
+# NUL and lone surrogates are refused earlier, by the JSON parser (400 parse_error).
+@given(zip_code=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+                        max_size=12).filter(
     lambda text: re.fullmatch(r"\s*\d{5}-?\d{3}\s*", text) is None))
 def test_delivery_create_rejects_any_malformed_cep(service_client, zip_code):
     response = _post(service_client, _body(reference=str(uuid.uuid4()),

@@ -26,7 +26,7 @@ def test_concurrent_duplicates_of_a_reference_schedule_one_delivery():
     def post(_):
         try:
             client = APIClient()
-            client.credentials(**auth_header(role="SERVICE"))
+            client.credentials(**auth_header(role="SERVICE", service="store_service"))
             return client.post("/api/delivery", body, format="json")
         finally:
             connection.close()

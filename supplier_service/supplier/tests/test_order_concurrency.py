@@ -31,7 +31,7 @@ def _in_threads(call, count: int) -> list:
 
 def _client() -> APIClient:
     client = APIClient()
-    client.credentials(**auth_header(role="SERVICE"))
+    client.credentials(**auth_header(role="SERVICE", service="store_service"))
     return client
 
 
