@@ -52,6 +52,7 @@ class FakePartners:
         self.refuse: dict[str, int | None] = {"supplier": None, "carrier": None}
         self.counter = itertools.count(1)
         self.supplier_latency = 0.0  # seconds; lets concurrent workers overlap in tests
+        self.on_delivery = None  # called on each delivery post: a test's change of the world
         self.order_url = settings.SERVICE_URLS["order_service"]
         self.supplier_url = settings.SERVICE_URLS["supplier_service"]
         self.carrier_url = settings.SERVICE_URLS["carrier_service"]
@@ -157,6 +158,8 @@ class FakePartners:
         if down := self._is_down("carrier"):
             return down
         body = json.loads(request.body)
+        if self.on_delivery is not None:
+            self.on_delivery()
         with self.lock:
             self.delivery_posts.append(body)
             if self.refuse["carrier"]:
