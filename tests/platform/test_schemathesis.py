@@ -29,7 +29,8 @@ MAX_SECONDS = "35"
 
 @pytest.mark.parametrize("service", list(SERVICE_PORTS))
 def test_fuzzing_finds_no_server_error_and_no_schema_violation(platform, service, tmp_path):
-    token = make_token(role="SERVICE") if service in PARTNERS else platform.admin_token
+    token = (make_token(role="SERVICE", service="store_service", audience=service)
+             if service in PARTNERS else platform.admin_token)
     command = [
         str(Path(sys.executable).with_name("st")), "run", f"{platform.url(service)}/api/schema/",
         "--checks", CHECKS, "--header", f"Authorization: Bearer {token}",
