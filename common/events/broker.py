@@ -153,30 +153,29 @@ class Broker:
     # -- consuming -----------------------------------------------------------------------------
 
     def pull_consumer(self, *, stream: str, durable: str, subjects: Sequence[str],
-                      ack_wait: float) -> Any:
+                      ack_wait: float, max_ack_pending: int) -> Any:
         """Create or update the durable pull consumer and bind to it.
 
-        One message in flight at a time (max_ack_pending=1): the stream's order is the order in
-        which handlers see events, retries included.
+        At most `max_ack_pending` messages in flight, handled in stream order (see
+        common.events.consumer.EventConsumer for how a failure keeps that order).
         """
         async def bind():
             config = api.ConsumerConfig(
                 durable_name=durable, deliver_policy=api.DeliverPolicy.ALL,
                 ack_policy=api.AckPolicy.EXPLICIT, ack_wait=ack_wait, max_deliver=-1,
-                max_ack_pending=1, filter_subjects=sorted(subjects))
+                max_ack_pending=max_ack_pending, filter_subjects=sorted(subjects))
             await self._js.add_consumer(stream, config)
             return await self._js.pull_subscribe_bind(durable=durable, stream=stream)
 
         return self._run(bind())
 
-    def fetch_one(self, subscription: Any, *, wait: float) -> Any | None:
-        """The next message, or None when none arrives within `wait` seconds."""
+    def fetch(self, subscription: Any, *, batch: int, wait: float) -> list[Any]:
+        """What is there now, up to `batch`; else wait up to `wait` s for the first one."""
         async def fetch():
             try:
-                messages = await subscription.fetch(1, timeout=wait)
+                return await subscription.fetch(batch, timeout=wait)
             except NatsTimeoutError:
-                return None
-            return messages[0] if messages else None
+                return []
 
         return self._run(fetch(), timeout=wait + self.timeout)
 

@@ -10,7 +10,7 @@ import traceback
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import transaction
 
 from common.events.broker import Broker
 from common.events.consuming import dead_letter_create, inbox_handle
@@ -61,7 +61,15 @@ def decode(message: Any) -> dict[str, Any]:
 
 
 class EventConsumer:
-    """Fetch, handle (inbox + effect in one transaction), then ack; retry or dead-letter."""
+    """Fetch a batch, handle it in stream order in one transaction, ack after the commit.
+
+    Each event runs in a savepoint of the batch's transaction (inbox row + effect), so one
+    commit covers the batch. When an event's handler fails, the events before it commit and are
+    acked; it and the rest of the batch are handed back (nak) with the same delay, so nothing
+    overtakes it. After EVENT_MAX_DELIVER failures of the same event it is dead-lettered and the
+    rest of the batch goes on at once. Failures are counted here, per event id: a message's own
+    delivery count also grows while it waits behind a failing one.
+    """
 
     def __init__(self, broker: Broker, *, subscription: Any):
         self.broker = broker
@@ -69,39 +77,60 @@ class EventConsumer:
         self.service = settings.SERVICE_NAME
         self.max_deliver = settings.EVENT_MAX_DELIVER
         self.retry_base = settings.EVENT_RETRY_SECONDS
+        self.batch = settings.EVENT_CONSUMER_BATCH
+        self.failures: dict[str, int] = {}
 
-    def consume_one(self, *, wait: float) -> bool:
-        """Handle the next message if one arrives within `wait` s; True when one was handled."""
-        message = self.broker.fetch_one(self.subscription, wait=wait)
-        if message is None:
-            return False
-        close_old_connections()
-        self.process(message)
-        return True
+    def consume_batch(self, *, wait: float) -> int:
+        """Handle what arrives within `wait` s (up to a batch); return how many were handled
+        or dead-lettered."""
+        messages = self.broker.fetch(self.subscription, batch=self.batch, wait=wait)
+        if not messages:
+            return 0
+        return self.process(messages)
 
-    def process(self, message: Any) -> None:
-        envelope = decode(message)
-        meta = message.metadata
-        deliveries = meta.num_delivered
-        try:
-            if "raw" in envelope:
-                raise ValueError("the message is not a CloudEvents JSON envelope")
-            with consumer_span(envelope):
-                inbox_handle(envelope=envelope, stream_sequence=meta.sequence.stream)
-        except Exception as error:
-            EVENTS_FAILED.labels(self.service, envelope["type"]).inc()
-            close_old_connections()
-            if deliveries >= self.max_deliver or "raw" in envelope:
-                dead_letter_create(envelope=envelope, attempts=deliveries,
-                                   error="".join(traceback.format_exception(error)),
-                                   stream_sequence=meta.sequence.stream)
-                EVENTS_DEAD_LETTERED.labels(self.service, envelope["type"]).inc()
-                self.broker.term(message)
-                return
-            delay = retry_delay(deliveries=deliveries, base=self.retry_base)
-            logger.warning("event handler failed (try %s of %s, next in %.1f s): %s",
-                           deliveries, self.max_deliver, delay, error,
-                           extra={"event_id": envelope["id"], "event_type": envelope["type"]})
-            self.broker.nak(message, delay=delay)
-            return
-        self.broker.ack(message)
+    def process(self, messages: list[Any]) -> int:
+        done: list[Any] = []
+        failed: tuple[int, dict[str, Any], Exception] | None = None
+        with transaction.atomic():
+            for index, message in enumerate(messages):
+                envelope = decode(message)
+                try:
+                    if "raw" in envelope:
+                        raise ValueError("the message is not a CloudEvents JSON envelope")
+                    with consumer_span(envelope):
+                        inbox_handle(envelope=envelope,
+                                     stream_sequence=message.metadata.sequence.stream)
+                except Exception as error:
+                    failed = (index, envelope, error)
+                    break
+                done.append(message)
+        for message in done:
+            self.failures.pop(decode(message)["id"], None)
+            self.broker.ack(message)
+        if failed is None:
+            return len(done)
+        index, envelope, error = failed
+        return len(done) + self._failed(messages[index], envelope, error, messages[index + 1:])
+
+    def _failed(self, message: Any, envelope: dict[str, Any], error: Exception,
+                behind: list[Any]) -> int:
+        EVENTS_FAILED.labels(self.service, envelope["type"]).inc()
+        tries = self.failures.get(envelope["id"], 0) + 1
+        if tries >= self.max_deliver or "raw" in envelope:
+            dead_letter_create(envelope=envelope, attempts=tries,
+                               error="".join(traceback.format_exception(error)),
+                               stream_sequence=message.metadata.sequence.stream)
+            EVENTS_DEAD_LETTERED.labels(self.service, envelope["type"]).inc()
+            self.failures.pop(envelope["id"], None)
+            self.broker.term(message)
+            return 1 + (self.process(behind) if behind else 0)
+        if len(self.failures) > 10_000:  # ids of events dead-lettered or handled elsewhere
+            self.failures.clear()
+        self.failures[envelope["id"]] = tries
+        delay = retry_delay(deliveries=tries, base=self.retry_base)
+        logger.warning("event handler failed (try %s of %s, next in %.1f s): %s",
+                       tries, self.max_deliver, delay, error,
+                       extra={"event_id": envelope["id"], "event_type": envelope["type"]})
+        for waiting in [message, *behind]:
+            self.broker.nak(waiting, delay=delay)
+        return 0

@@ -100,12 +100,14 @@ class EventWorker:
                     self._ensure_connected()
                     subscription = self.broker.pull_consumer(
                         stream=settings.EVENT_STREAM, durable=settings.SERVICE_NAME,
-                        subjects=handled_types(), ack_wait=settings.EVENT_ACK_WAIT_SECONDS)
+                        subjects=handled_types(), ack_wait=settings.EVENT_ACK_WAIT_SECONDS,
+                        max_ack_pending=settings.EVENT_CONSUMER_BATCH)
                     logger.info("consumer %s bound to %s", settings.SERVICE_NAME,
                                 ", ".join(handled_types()))
                 consumer = EventConsumer(self.broker, subscription=subscription)
                 while not self.stop.is_set():
-                    consumer.consume_one(wait=1.0)
+                    if consumer.consume_batch(wait=1.0):
+                        close_old_connections()
                     backoff.succeeded()
             except BrokerUnavailable as error:
                 pause = backoff.failed()

@@ -295,6 +295,7 @@ def _events(env: environ.Env, handlers: dict[str, str] | None) -> dict[str, Any]
         "EVENT_MAX_DELIVER": env.int("EVENT_MAX_DELIVER", default=5),
         "EVENT_RETRY_SECONDS": env.float("EVENT_RETRY_SECONDS", default=1.0),
         "EVENT_ACK_WAIT_SECONDS": env.float("EVENT_ACK_WAIT_SECONDS", default=30.0),
+        "EVENT_CONSUMER_BATCH": env.int("EVENT_CONSUMER_BATCH", default=64),
         "EVENT_RELAY_INTERVAL": env.float("EVENT_RELAY_INTERVAL", default=0.1),
         "EVENT_RELAY_BATCH": env.int("EVENT_RELAY_BATCH", default=100),
         "EVENT_RELAY_MAX_BACKOFF": env.float("EVENT_RELAY_MAX_BACKOFF", default=10.0),

@@ -54,13 +54,14 @@ def stream_messages(broker):
 def consumer_for(broker, **extra):
     with override_settings(EVENT_HANDLERS=HANDLERS, **extra):
         subscription = broker.pull_consumer(stream="SHOP", durable="common_tests",
-                                            subjects=sorted(HANDLERS), ack_wait=2)
+                                            subjects=sorted(HANDLERS), ack_wait=2,
+                                            max_ack_pending=64)
         return EventConsumer(broker, subscription=subscription)
 
 
 def drain(consumer, *, handlers=HANDLERS, **extra):
     with override_settings(EVENT_HANDLERS=handlers, **extra):
-        while consumer.consume_one(wait=0.5):
+        while consumer.consume_batch(wait=0.5):
             pass
 
 
@@ -79,13 +80,10 @@ def test_the_relay_publishes_committed_rows_in_order_and_marks_them_sent(broker)
     consumer = consumer_for(broker)
     seen = []
     with override_settings(EVENT_HANDLERS=HANDLERS):
-        message = broker.fetch_one(consumer.subscription, wait=1)
-        seen.append(json.loads(message.data))
-        assert message.headers["Nats-Msg-Id"] == first["id"]
-        broker.ack(message)
-        message = broker.fetch_one(consumer.subscription, wait=1)
-        seen.append(json.loads(message.data))
-        broker.ack(message)
+        for message in broker.fetch(consumer.subscription, batch=10, wait=1):
+            seen.append(json.loads(message.data))
+            assert message.headers["Nats-Msg-Id"] == seen[-1]["id"]
+            broker.ack(message)
     assert [event["id"] for event in seen] == [first["id"], second["id"]]
     assert seen[0] == first
 
@@ -169,14 +167,14 @@ def test_a_poison_event_is_dead_lettered_after_max_tries_and_the_next_one_is_han
         consumer = EventConsumer(broker, subscription=consumer.subscription)
         handled = 0
         for _ in range(20):
-            handled += consumer.consume_one(wait=0.5)
+            handled += consumer.consume_batch(wait=0.5)
             if Group.objects.exists():
                 break
 
     letter = DeadLetter.objects.get()
     assert letter.attempts == 3 and "cannot handle a poison product" in letter.error
     assert letter.subject == "p1" and letter.replayed_at is None
-    assert handled == 4  # three tries of the poison event, then the next event
+    assert handled == 2  # the poison event (dead-lettered at its third try), then the next
     assert list(Group.objects.values_list("name", flat=True)) == [
         "shop.product.changed:p2:fine"]
 
@@ -245,3 +243,34 @@ def test_the_worker_waits_for_a_broker_that_starts_later_then_relays_and_consume
     assert OutboxEvent.objects.get().sent_at is not None
     assert list(Group.objects.values_list("name", flat=True)) == [
         "shop.order.status_changed:o1:None"]
+
+
+def test_a_batch_is_handled_in_stream_order_and_a_failure_holds_back_what_follows(broker):
+    event_handlers.BROKEN["on"] = True
+    names = ["a", "b", "poison", "c", "d"]
+    for name in names:
+        publish(type="shop.product.changed", subject="p", data=product(name))
+    outbox_relay_batch(broker=broker, batch=10)
+    consumer = consumer_for(broker)
+    with override_settings(EVENT_HANDLERS=HANDLERS, EVENT_MAX_DELIVER=5,
+                           EVENT_RETRY_SECONDS=0.05):
+        consumer = EventConsumer(broker, subscription=consumer.subscription)
+        assert consumer.consume_batch(wait=1) == 2  # a and b; poison failed, c and d wait
+        assert sorted(Group.objects.values_list("name", flat=True)) == [
+            "shop.product.changed:p:a", "shop.product.changed:p:b"]
+        event_handlers.BROKEN["on"] = False  # fixed before its second try
+        try:
+            handled = 0
+            for _ in range(20):
+                handled += consumer.consume_batch(wait=0.5)
+                if handled == 3:
+                    break
+        finally:
+            event_handlers.BROKEN["on"] = True
+
+    order = [name.rsplit(":", 1)[1] for name in
+             Group.objects.order_by("id").values_list("name", flat=True)]
+    assert order == names
+    assert not DeadLetter.objects.exists()
+    assert list(InboxEvent.objects.order_by("stream_sequence").values_list(
+        "stream_sequence", flat=True)) == [1, 2, 3, 4, 5]

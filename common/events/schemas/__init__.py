@@ -18,6 +18,7 @@ class InvalidEvent(ValueError):
     """An event of an unknown type, or one whose envelope or data breaks its schema."""
 
 
+@cache
 def event_types() -> tuple[str, ...]:
     """Every known event type, one per schema file (`shop.order.created.json` …)."""
     return tuple(sorted(path.stem for path in SCHEMA_DIR.glob("shop.*.json")))
