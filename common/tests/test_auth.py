@@ -200,3 +200,19 @@ def test_a_rotated_key_and_the_one_before_it_are_both_valid(client, tmp_path, se
     keys.key_retire(keys_dir=tmp_path, kid=jwt.get_unverified_header(old)["kid"])
     assert client.get("/api/whoami", **_bearer(old)).status_code == 401
     assert client.get("/api/whoami", **_bearer(new)).status_code == 200
+
+
+@pytest.mark.parametrize(("token", "allowed"), [
+    (dict(role="ADMIN"), True), (dict(role="USER"), False),
+    (dict(role="SERVICE", service="store_service"), True),
+    (dict(role="SERVICE", service="order_service"), False),
+])
+def test_admin_or_named_callers(token, allowed):
+    from rest_framework.test import APIRequestFactory
+
+    from common.auth import JWTAuthentication, admin_or_service_callers
+
+    request = APIRequestFactory().get("/", **auth_header(**token))
+    request.user, _ = JWTAuthentication().authenticate(request)
+    permission = admin_or_service_callers("store_service")()
+    assert permission.has_permission(request, None) is allowed
