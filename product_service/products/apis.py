@@ -208,6 +208,11 @@ class ReservationOutputSerializer(serializers.Serializer):
     class LineSerializer(serializers.Serializer):
         product_id = serializers.UUIDField()
         quantity = serializers.IntegerField()
+        name = serializers.CharField(help_text="The product's name when it was reserved.")
+        unit_price = serializers.DecimalField(
+            max_digits=PRICE_MAX_DIGITS, decimal_places=PRICE_DECIMAL_PLACES, allow_null=True,
+            help_text="The product's price when it was reserved (null for a line reserved "
+                      "before prices were kept).")
 
     reference = serializers.CharField()
     items = LineSerializer(source="lines", many=True)
@@ -221,7 +226,9 @@ class ReservationOutputSerializer(serializers.Serializer):
 
 class ReservationCreateApi(APIView):
     """`POST /api/products/reservations` (order_service): reserve stock for an order, all or
-    nothing."""
+    nothing; each line answers the product's name and unit price at the moment of reserving,
+    so the order needs no other call (unknown products: 400 `unknown_product`, short stock:
+    409 `insufficient_stock`)."""
 
     permission_classes = [IsAuthenticated, service_callers(ORDER_SERVICE)]
 

@@ -55,6 +55,12 @@ class ReservationLine(models.Model):
     reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
     product_id = models.UUIDField()
     quantity = models.PositiveIntegerField()
+    # The product's name and price when the stock was reserved: the order is priced with them,
+    # and a replayed reservation answers them again. Null price: a line reserved before they
+    # were kept.
+    name = models.CharField(max_length=200, blank=True, default="")
+    unit_price = models.DecimalField(max_digits=PRICE_MAX_DIGITS,
+                                     decimal_places=PRICE_DECIMAL_PLACES, null=True, blank=True)
 
     class Meta:
         ordering = ["product_id"]

@@ -1,5 +1,5 @@
 """Writes on the catalog (each with its `shop.product.changed` event), and stock reservations
-that never oversell."""
+that never oversell and answer each line's name and unit price at the moment of reserving."""
 
 import uuid
 
@@ -18,7 +18,7 @@ PRODUCT_FIELDS = ("name", "description", "price", "stock")
 
 
 class ReservationRefusal:
-    """The reasons a reservation is refused (409 `conflict`)."""
+    """The reasons a reservation is refused (409 `conflict`, or 400 for unknown products)."""
 
     # Some item has less stock than asked; `details.items` names each with what is left.
     INSUFFICIENT_STOCK = "insufficient_stock"
@@ -26,6 +26,17 @@ class ReservationRefusal:
     REFERENCE_REUSED = "reservation_reference_reused"
     # The reference's reservation was given back; it cannot be made again.
     RELEASED = "reservation_released"
+    # Some item names no product (400 `validation_error`; `details.items` names each).
+    UNKNOWN_PRODUCT = "unknown_product"
+
+
+class UnknownProducts(ValidationError):
+    """A reservation naming products the catalog does not have: 400 with `reason`."""
+
+    reason = ReservationRefusal.UNKNOWN_PRODUCT
+
+    def __init__(self, product_ids):
+        super().__init__({"items": [f"Unknown product {pid}." for pid in product_ids]})
 
 
 def product_create(*, name: str, price, stock: int, description: str = "") -> Product:
@@ -82,7 +93,8 @@ def _short(wanted: dict[uuid.UUID, int], stock: dict[uuid.UUID, int]) -> Conflic
 
 def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
     """Four statements whatever the number of lines: the reservation row, the product rows
-    locked and checked, one UPDATE taking every line's stock, the lines.
+    locked and checked, one UPDATE taking every line's stock, the lines. Each line keeps the
+    product's name and price as they were under the lock: what the order is priced with.
 
     On SQLite, which has no row locks, the reservation row's INSERT takes the database's
     write lock first, so no other writer can change the stock between the check and the
@@ -92,16 +104,19 @@ def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
     reservation = Reservation.objects.create(reference=reference)
     ids = sorted(wanted)
     # Rows are locked in one fixed order (by id), so two reservations never deadlock.
-    stock = dict(Product.objects.select_for_update().filter(id__in=ids).order_by("id")
-                 .values_list("id", "stock"))
-    unknown = [product_id for product_id in ids if product_id not in stock]
+    rows = {row[0]: row for row in Product.objects.select_for_update().filter(id__in=ids)
+            .order_by("id").values_list("id", "stock", "name", "price")}
+    unknown = [product_id for product_id in ids if product_id not in rows]
     if unknown:
-        raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
+        raise UnknownProducts(unknown)
+    stock = {product_id: row[1] for product_id, row in rows.items()}
     if any(stock[product_id] < wanted[product_id] for product_id in ids):
         raise _short(wanted, stock)
     subtract_by_key(Product, key="id", column="stock", amounts=wanted)
     lines = ReservationLine.objects.bulk_create([
-        ReservationLine(reservation=reservation, product_id=product_id, quantity=wanted[product_id])
+        ReservationLine(reservation=reservation, product_id=product_id,
+                        quantity=wanted[product_id], name=rows[product_id][2],
+                        unit_price=rows[product_id][3])
         for product_id in ids
     ])
     # The answer is built from what was just written, with no second read.

@@ -1,6 +1,7 @@
 """Stock reservations: all or nothing, idempotent by reference, released exactly once."""
 
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -60,8 +61,35 @@ def test_reservation_create_merges_the_same_product_named_twice(api_client, serv
     response = _reserve(api_client, service_headers, "order-1", (keyboard, 1), (keyboard, 2))
 
     assert response.status_code == 201
-    assert response.json()["items"] == [{"product_id": str(keyboard.id), "quantity": 3}]
+    assert response.json()["items"] == [{"product_id": str(keyboard.id), "quantity": 3,
+                                         "name": keyboard.name, "unit_price": "19.99"}]
     assert _stock(keyboard) == 2
+
+
+def test_reservation_create_answers_each_lines_name_and_price(api_client, service_headers):
+    keyboard = ProductFactory(name="Keyboard", price=Decimal("89.90"), stock=5)
+    mouse = ProductFactory(name="Mouse", price=Decimal("0.10"), stock=5)
+
+    response = _reserve(api_client, service_headers, "order-1", (keyboard, 1), (mouse, 2))
+
+    assert response.status_code == 201
+    assert sorted((item["product_id"], item["name"], item["unit_price"], item["quantity"])
+                  for item in response.json()["items"]) == sorted([
+        (str(keyboard.id), "Keyboard", "89.90", 1), (str(mouse.id), "Mouse", "0.10", 2)])
+
+
+def test_reservation_replayed_answers_the_prices_of_the_first_reservation(api_client,
+                                                                          service_headers):
+    keyboard = ProductFactory(name="Keyboard", price=Decimal("89.90"), stock=5)
+    first = _reserve(api_client, service_headers, "order-1", (keyboard, 1))
+    Product.objects.filter(id=keyboard.id).update(name="Keyboard II", price=Decimal("99.00"))
+
+    replay = _reserve(api_client, service_headers, "order-1", (keyboard, 1))
+
+    assert replay.status_code == 200
+    assert replay.json()["items"] == first.json()["items"] == [
+        {"product_id": str(keyboard.id), "quantity": 1, "name": "Keyboard",
+         "unit_price": "89.90"}]
 
 
 def test_reservation_create_replayed_reserves_once(api_client, service_headers):
@@ -114,7 +142,8 @@ def test_reservation_create_with_an_unknown_product_is_400(api_client, service_h
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
-    assert str(unknown) in response.json()["error"]["details"]["items"][0]
+    assert response.json()["error"]["reason"] == "unknown_product"
+    assert response.json()["error"]["details"]["items"] == [f"Unknown product {unknown}."]
     assert _stock(keyboard) == 5
     assert not Reservation.objects.exists()
 
