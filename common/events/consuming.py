@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -35,7 +36,8 @@ def inbox_handle(*, envelope: dict[str, Any], stream_sequence: int | None = None
     """Run the type's handler once per event id: HANDLED, DUPLICATE (seen before) or IGNORED.
 
     The inbox row is inserted first, so a second delivery running at the same moment waits on
-    its unique key and then finds the first one's row; the handler's exception rolls both back.
+    its unique key and then finds the first one's row; the handler's exception rolls both back
+    (the caller's transaction, or a savepoint of it).
     """
     handler = handler_for(envelope["type"])
     if handler is None:
@@ -43,23 +45,39 @@ def inbox_handle(*, envelope: dict[str, Any], stream_sequence: int | None = None
     token = request_id_var.set(envelope.get("requestid"))
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    InboxEvent.objects.create(
-                        event_id=envelope["id"], type=envelope["type"],
-                        subject=envelope.get("subject", ""), source=envelope.get("source", ""),
-                        stream_sequence=stream_sequence)
-            except IntegrityError:
-                outcome = DUPLICATE
-            else:
+            if _inbox_insert(envelope, stream_sequence):
                 handler(envelope)
                 outcome = HANDLED
+            else:
+                outcome = DUPLICATE
     finally:
         request_id_var.reset(token)
     EVENTS_CONSUMED.labels(settings.SERVICE_NAME, envelope["type"], outcome).inc()
     if outcome == HANDLED:
         _observe_latency(envelope)
     return outcome
+
+
+def _inbox_insert(envelope: dict[str, Any], stream_sequence: int | None) -> bool:
+    """Insert the event's inbox row unless it is there: True when this call inserted it.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING RETURNING) instead of a savepoint around an
+    INSERT that may fail: a consumer runs it for every event.
+    """
+    meta = InboxEvent._meta
+    values = {"event_id": uuid.UUID(str(envelope["id"])), "type": envelope["type"],
+              "subject": envelope.get("subject", ""), "source": envelope.get("source", ""),
+              "stream_sequence": stream_sequence, "handled_at": timezone.now()}
+    columns = [meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))}) "
+           f"ON CONFLICT ({quote(meta.get_field('event_id').column)}) DO NOTHING "
+           f"RETURNING {quote(meta.get_field('event_id').column)}")
+    params = [field.get_db_prep_save(values[field.name], connection) for field in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 def _observe_latency(envelope: dict[str, Any]) -> None:

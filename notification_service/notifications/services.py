@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,26 +25,30 @@ logger = logging.getLogger(__name__)
 
 
 def recipient_update(*, user_id: uuid.UUID | str, email: str, name: str, role: str,
-                     is_active: bool, as_of: datetime) -> Recipient:
-    """Take the user's details from an event, unless a newer event already gave them."""
-    recipient = Recipient.objects.select_for_update().filter(user_id=user_id).first()
-    if recipient is None:
-        try:
-            with transaction.atomic():
-                return Recipient.objects.create(user_id=user_id, email=email, name=name,
-                                                role=role, is_active=is_active, as_of=as_of)
-        except IntegrityError:
-            recipient = Recipient.objects.select_for_update().get(user_id=user_id)
-    if recipient.as_of <= as_of:
-        recipient.email, recipient.name, recipient.role = email, name, role
-        recipient.is_active, recipient.as_of = is_active, as_of
-        recipient.save()
-    return recipient
+                     is_active: bool, as_of: datetime) -> None:
+    """Take the user's details from an event, unless a newer event already gave them.
+
+    One upsert statement: the consumer runs it for every user event.
+    """
+    meta = Recipient._meta
+    values = {"user_id": uuid.UUID(str(user_id)), "email": email, "name": name, "role": role,
+              "is_active": is_active, "as_of": as_of}
+    fields = [meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(meta.get_field("user_id").column)
+    updates = ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields[1:])
+    as_of_column = quote(meta.get_field("as_of").column)
+    sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) "
+           f"ON CONFLICT ({key}) DO UPDATE SET {updates} "
+           f"WHERE {table}.{as_of_column} <= excluded.{as_of_column}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(values[f.name], connection) for f in fields])
 
 
 def reference_remember(*, reference_id: uuid.UUID | str, user_id: uuid.UUID | str) -> None:
-    CustomerReference.objects.get_or_create(reference_id=reference_id,
-                                            defaults={"user_id": user_id})
+    CustomerReference.objects.bulk_create(
+        [CustomerReference(reference_id=reference_id, user_id=user_id)], ignore_conflicts=True)
 
 
 def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
