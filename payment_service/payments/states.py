@@ -1,16 +1,18 @@
 """The payment state machine: every status, the one table of allowed moves, the one mover.
 
-`payment_state_move` is the only code that changes `Payment.status`; it writes the operation
-row and publishes `shop.payment.changed` in the same transaction, under the payment's row lock.
+The table is a `common.statemachine.StateMachine`; each operation names the statuses it starts
+from. `payment_state_move` is the only code that changes `Payment.status`: the machine re-reads
+the status under the payment's row lock and refuses a move that does not fit (409 with the
+operation's `reason`); the same transaction writes the operation row and publishes
+`shop.payment.changed`.
 """
 
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
-from common.errors import Conflict
 from common.events import publish
+from common.statemachine import IllegalMove, StateMachine
 
 PENDING = "pending"  # saved before the provider answered; holds no money the platform knows of
 AUTHORIZED = "authorized"
@@ -30,13 +32,32 @@ REFUND = "refund"
 OPERATIONS = [(AUTHORIZE, "Authorize"), (CAPTURE, "Capture"), (VOID, "Void"),
               (REFUND, "Refund")]
 
-# (status, operation) -> the statuses that operation may lead to from there.
-MOVES: dict[tuple[str, str], frozenset[str]] = {
-    (PENDING, AUTHORIZE): frozenset({AUTHORIZED, DECLINED}),
-    (PENDING, VOID): frozenset({VOIDED}),  # the caller gave up before the provider answered
-    (AUTHORIZED, CAPTURE): frozenset({CAPTURED}),
-    (AUTHORIZED, VOID): frozenset({VOIDED}),
-    (CAPTURED, REFUND): frozenset({CAPTURED, REFUNDED}),  # a partial refund stays captured
+# The one table of allowed moves, as every service's machines are written (common.statemachine).
+PAYMENT_STATUS = StateMachine(
+    moves={
+        PENDING: {AUTHORIZED, DECLINED, VOIDED},
+        AUTHORIZED: {CAPTURED, VOIDED},
+        CAPTURED: {CAPTURED, REFUNDED},  # a partial refund stays captured
+        DECLINED: set(),
+        VOIDED: set(),
+        REFUNDED: set(),
+    },
+    initial=PENDING,
+    field="status",
+    label="payment",
+)
+# Which statuses each operation starts from, and which it may lead to.
+OPERATION_FROM: dict[str, frozenset[str]] = {
+    AUTHORIZE: frozenset({PENDING}),
+    CAPTURE: frozenset({AUTHORIZED}),
+    VOID: frozenset({PENDING, AUTHORIZED}),  # pending: the caller gave up before an answer
+    REFUND: frozenset({CAPTURED}),
+}
+OPERATION_TO: dict[str, frozenset[str]] = {
+    AUTHORIZE: frozenset({AUTHORIZED, DECLINED}),
+    CAPTURE: frozenset({CAPTURED}),
+    VOID: frozenset({VOIDED}),
+    REFUND: frozenset({CAPTURED, REFUNDED}),
 }
 # The rule an operation breaks when the payment's status has no move for it.
 REFUSALS: dict[str, tuple[str, str]] = {
@@ -45,13 +66,13 @@ REFUSALS: dict[str, tuple[str, str]] = {
     VOID: ("payment_not_authorized", "Only an authorized payment can be voided."),
     REFUND: ("payment_not_captured", "Only a captured payment can be refunded."),
 }
-STATUSES = frozenset(status for status, _ in CHOICES)
-FINAL = frozenset(status for status in STATUSES
-                  if not any(source == status for source, _ in MOVES))
-
-
-class IllegalMove(Conflict):
-    default_detail = "This operation does not fit the payment's status."
+# (status, operation) -> the statuses that operation leads to from there.
+MOVES: dict[tuple[str, str], frozenset[str]] = {
+    (status, operation): PAYMENT_STATUS.targets(status) & OPERATION_TO[operation]
+    for operation, sources in OPERATION_FROM.items() for status in sources
+}
+STATUSES = PAYMENT_STATUS.states
+FINAL = PAYMENT_STATUS.final
 
 
 def can_move(source: str, operation: str, target: str) -> bool:
@@ -60,7 +81,7 @@ def can_move(source: str, operation: str, target: str) -> bool:
 
 def payment_move_check(*, status: str, operation: str) -> None:
     """Raise the 409 (with its `reason`) when `operation` has no move from `status`."""
-    if (status, operation) not in MOVES:
+    if status not in OPERATION_FROM[operation]:
         reason, message = REFUSALS[operation]
         raise IllegalMove(f"{message} It is {status}.", reason=reason)
 
@@ -75,27 +96,20 @@ def payment_state_move(*, payment, operation: str, to: str, amount: Decimal | No
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("payment_state_move runs inside the caller's transaction")
-    fields = dict(fields or {})
-    current = type(payment).objects.select_for_update().values_list(
-        "status", flat=True).get(pk=payment.pk)
-    payment_move_check(status=current, operation=operation)
-    if not can_move(current, operation, to):
-        raise IllegalMove(f"A {current} payment cannot become {to} by {operation}.",
+    if operation not in OPERATION_TO or to not in OPERATION_TO[operation]:
+        raise IllegalMove(f"{operation} cannot make a payment {to}.",
                           reason=REFUSALS[operation][0])
-    now = timezone.now()
-    for name, value in fields.items():
-        setattr(payment, name, value)
-    payment.status = to
-    payment.updated_at = now
-    payment.save(update_fields=["status", "updated_at", *fields])
+    move = PAYMENT_STATUS.move(instance=payment, to=to, fields=fields,
+                               only_from=OPERATION_FROM[operation],
+                               reason=REFUSALS[operation][0])
     payment.operations.create(kind=operation, amount=amount, outcome=outcome, reason=reason,
-                              idempotency_key=idempotency_key, at=now)
+                              idempotency_key=idempotency_key, at=move.at)
     publish(type="shop.payment.changed", subject=str(payment.pk), data={
         "payment_id": str(payment.pk), "reference": payment.reference,
         "user_id": str(payment.user_id) if payment.user_id else None,
-        "status": payment.status, "amount": str(payment.amount),
-        "captured_amount": str(payment.captured_amount),
-        "refunded_amount": str(payment.refunded_amount), "currency": payment.currency,
+        "status": payment.status, "amount": f"{payment.amount:.2f}",
+        "captured_amount": f"{payment.captured_amount:.2f}",
+        "refunded_amount": f"{payment.refunded_amount:.2f}", "currency": payment.currency,
         "operation": operation, **({"reason": reason} if reason else {}),
     })
     return payment

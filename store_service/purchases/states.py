@@ -1,15 +1,17 @@
 """The purchase state machine: every state, the one table of allowed moves, the one mover.
 
-`purchase_state_move` is the only code that changes `Purchase.state`; it writes the history row
-and publishes `shop.purchase.state_changed` in the same transaction. `purchase_state_begin`
-writes the creation row (from null) and its event.
+The table is a `common.statemachine.StateMachine` (the shape every service's machine takes).
+`purchase_state_move` is the only code that changes `Purchase.state`: the machine re-reads the
+state under a row lock, refuses a move not in the table (`IllegalMove`, 409 with reason
+`invalid_transition`), saves the state with the step's fields and writes the history row; the
+same transaction publishes `shop.purchase.state_changed`. `purchase_state_begin` writes the
+creation row (from null) and its event.
 """
 
 from django.db import transaction
-from django.utils import timezone
 
-from common.errors import Conflict
 from common.events import publish
+from common.statemachine import IllegalMove, StateMachine
 
 RECEIVED = "RECEIVED"
 PAYMENT_AUTHORIZED = "PAYMENT_AUTHORIZED"
@@ -22,31 +24,37 @@ CHOICES = [(RECEIVED, "Received"), (PAYMENT_AUTHORIZED, "Payment authorized"),
            (ORDER_REQUESTED, "Order requested"),
            (RESERVE_DELIVERED, "Reserve delivered"), (FAILED, "Failed")]
 
-MOVES: dict[str, frozenset[str]] = {
-    RECEIVED: frozenset({PAYMENT_AUTHORIZED, FAILED}),
-    PAYMENT_AUTHORIZED: frozenset({ORDER_REQUESTED, FAILED}),
-    ORDER_REQUESTED: frozenset({RESERVE_DELIVERED, FAILED}),
-    RESERVE_DELIVERED: frozenset(),
-    FAILED: frozenset(),
-}
+PURCHASE_STATE = StateMachine(
+    moves={
+        RECEIVED: {PAYMENT_AUTHORIZED, FAILED},
+        PAYMENT_AUTHORIZED: {ORDER_REQUESTED, FAILED},
+        ORDER_REQUESTED: {RESERVE_DELIVERED, FAILED},
+        RESERVE_DELIVERED: set(),
+        FAILED: set(),
+    },
+    initial=INITIAL,
+    field="state",
+    history="history",
+    label="purchase",
+)
+MOVES: dict[str, frozenset[str]] = {state: PURCHASE_STATE.targets(state)
+                                    for state in PURCHASE_STATE.states}
 # States a worker still has work to do in.
-OPEN = frozenset(state for state, targets in MOVES.items() if targets)
-FINAL = frozenset(state for state, targets in MOVES.items() if not targets)
+OPEN = PURCHASE_STATE.open
+FINAL = PURCHASE_STATE.final
 
-
-class IllegalMove(Conflict):
-    default_detail = "This purchase cannot move to that state."
+__all__ = ["FAILED", "FINAL", "INITIAL", "MOVES", "OPEN", "PAYMENT_AUTHORIZED",
+           "PURCHASE_STATE", "RECEIVED", "RESERVE_DELIVERED", "IllegalMove", "can_move",
+           "purchase_state_begin", "purchase_state_move"]
 
 
 def can_move(source: str, target: str) -> bool:
-    return target in MOVES.get(source, frozenset())
+    return PURCHASE_STATE.can_move(source, target)
 
 
 def purchase_state_begin(*, purchase, note: str = "Purchase received.") -> None:
     """Record the creation of a purchase: the history row from null to its initial state."""
-    if purchase.state != INITIAL:
-        raise IllegalMove(f"A purchase starts in {INITIAL}, not {purchase.state}.")
-    purchase.history.create(from_state=None, to_state=INITIAL, at=purchase.created_at, note=note)
+    PURCHASE_STATE.begin(instance=purchase, note=note)
     _publish(purchase, source=None)
 
 
@@ -68,23 +76,9 @@ def _publish(purchase, *, source: str | None) -> None:
 
 
 def purchase_state_move(*, purchase, to: str, note: str = "", fields: dict | None = None):
-    """Move `purchase` to `to`, saving `fields` with it and a history row, atomically.
-
-    The state is read again under a row lock so that two runners cannot both make a move from
-    the same state; an illegal move raises `IllegalMove` and changes nothing.
-    """
-    fields = dict(fields or {})
+    """Move `purchase` to `to`, saving `fields` with it, its history row and its event,
+    atomically; an illegal move raises `IllegalMove` and changes nothing."""
     with transaction.atomic():
-        current = type(purchase).objects.select_for_update().values_list(
-            "state", flat=True).get(pk=purchase.pk)
-        if not can_move(current, to):
-            raise IllegalMove(f"A purchase in {current} cannot move to {to}.")
-        now = timezone.now()
-        for name, value in fields.items():
-            setattr(purchase, name, value)
-        purchase.state = to
-        purchase.updated_at = now
-        purchase.save(update_fields=["state", "updated_at", *fields])
-        purchase.history.create(from_state=current, to_state=to, at=now, note=note[:500])
-        _publish(purchase, source=current)
+        move = PURCHASE_STATE.move(instance=purchase, to=to, note=note, fields=fields)
+        _publish(purchase, source=move.source)
     return purchase
