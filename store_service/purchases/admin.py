@@ -18,15 +18,18 @@ class PurchaseHistoryInline(admin.TabularInline):
 @admin.register(Purchase)
 class PurchaseAdmin(admin.ModelAdmin):
     ordering = ["-created_at"]
-    list_display = ["id", "order_id", "user_id", "state", "total", "attempts", "next_attempt_at",
-                    "created_at"]
-    list_filter = ["state"]
+    list_display = ["id", "order_id", "user_id", "state", "total", "compensation_pending",
+                    "attempts", "next_attempt_at", "created_at"]
+    list_filter = ["state", "compensation_pending"]
     search_fields = ["id", "order_id", "user_id", "voucher_code"]
     inlines = [PurchaseHistoryInline]
 
+    # The card token lives on the purchase only until the authorization answered.
+    exclude = ["card_token"]
+
     def get_readonly_fields(self, request, obj=None):
         # The state machine owns `state`; nothing here may change it.
-        return [field.name for field in self.model._meta.fields]
+        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
 
     def has_add_permission(self, request):
         return False

@@ -247,3 +247,16 @@ def test_the_settings_read_the_purchase_knobs_from_the_env_file(tmp_path):
 
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["3", "9"]
+
+
+def test_the_admin_shows_a_purchase_without_its_card_token(client, django_user_model):
+    purchase = PurchaseFactory(card_token="tok_mastercard")
+    admin = django_user_model.objects.create_superuser("ops", "ops@example.com", "x-password-1")
+    client.force_login(admin)
+
+    page = client.get(f"/admin/purchases/purchase/{purchase.pk}/change/")
+    listing = client.get("/admin/purchases/purchase/?compensation_pending__exact=0")
+
+    assert page.status_code == 200 and listing.status_code == 200
+    assert b"tok_mastercard" not in page.content
+    assert str(purchase.pk).encode() in listing.content
