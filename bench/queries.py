@@ -237,8 +237,12 @@ def _order_stubs(probe: Probe) -> None:
         return 200, {"count": len(results), "limit": 100, "offset": 0, "results": results}
 
     def reservation(request, match):
+        # Each line answered with its product's name and price, as product_service does.
         body = json.loads(request.body)
-        return 201, {"reference": body["reference"], "items": body["items"],
+        items = [{**item, "name": _product_json(item["product_id"])["name"],
+                  "unit_price": _product_json(item["product_id"])["price"]}
+                 for item in body["items"]]
+        return 201, {"reference": body["reference"], "items": items,
                      "status": "reserved", "created_at": NOW, "released_at": None}
 
     probe.stub("GET", "user_service", r"/api/users/(?P<id>[0-9a-f-]+)",
@@ -277,6 +281,17 @@ def child_order_service(probe: Probe) -> None:
             "items": [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(count)]})
 
     probe.record("POST /api/orders", "1 item", create(1), "50 items", create(50))
+
+    admin = auth_header(role="ADMIN")
+
+    def create_for_a_stranger(count):
+        # A user the local copy of users has not heard of yet: one lookup in user_service.
+        return probe.measure("POST", "/api/orders", headers=admin, body=lambda: {
+            "user_id": str(uuid.uuid4()),
+            "items": [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(count)]})
+
+    probe.record("POST /api/orders (ADMIN, for a user not yet in the local copy)", "1 item",
+                 create_for_a_stranger(1), "50 items", create_for_a_stranger(50))
 
 
 def _order_json(order_id, user_id, lines: int, status="pending") -> dict:

@@ -10,7 +10,10 @@ globals().update(service_settings(
     name="order_service",
     base_dir=Path(__file__).resolve().parent.parent,
     apps=["orders"],
-    event_handlers={"shop.purchase.state_changed": "orders.handlers.purchase_state_changed"},
+    event_handlers={"shop.purchase.state_changed": "orders.handlers.purchase_state_changed",
+                    # The local copy of users, read when an ADMIN orders for someone else.
+                    "shop.user.registered": "orders.handlers.user_registered",
+                    "shop.user.changed": "orders.handlers.user_changed"},
 ))
 
 # Read after service_settings, which has loaded `.env` into the environment.

@@ -104,9 +104,11 @@ class OrderListCreateApi(APIView):
         user_id = data.validated_data.get("user_id", caller.id)
         if user_id != caller.id and not is_admin(caller):
             raise PermissionDenied("You may only order for yourself.")
+        # A USER's or ADMIN's own verified token vouches that the user exists.
+        verified = user_id == caller.id and not is_service(caller)
         order, _ = services.order_create(caller_id=caller.id, user_id=user_id,
                                          items=data.validated_data["items"],
-                                         idempotency_key=key)
+                                         user_verified=verified, idempotency_key=key)
         # A replay answers exactly like the first create did.
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 

@@ -1,4 +1,5 @@
-"""Customer orders, their lines (name and price copied at order time) and idempotency keys."""
+"""Customer orders, their lines (name and price copied at order time), idempotency keys, and
+the local copy of which users exist (fed by user_service's events)."""
 
 import uuid
 
@@ -102,3 +103,23 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} -> {self.to_state}"
+
+
+class KnownUser(models.Model):
+    """What this service knows of one user: whether they may be ordered for.
+
+    Written by the `shop.user.registered`/`shop.user.changed` handlers (the event wins: it
+    overwrites) and, for a user no event has told of yet, by a successful lookup in
+    user_service (it never overwrites). It may be seconds old: docs/catalog-and-orders.md."""
+
+    class Source(models.TextChoices):
+        EVENT = "event"
+        LOOKUP = "lookup"
+
+    user_id = models.UUIDField(primary_key=True)
+    is_active = models.BooleanField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({'active' if self.is_active else 'inactive'})"

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from orders.models import IdempotencyKey, Order
+from orders.models import IdempotencyKey, KnownUser, Order
 from orders.status import OrderStatus
 
 
@@ -27,3 +27,11 @@ def order_ids_expirable(*, cutoff, limit: int) -> list:
     return list(Order.objects.filter(status=OrderStatus.PENDING, created_at__lt=cutoff,
                                      purchase_id__isnull=True)
                 .order_by("created_at").values_list("id", flat=True)[:limit])
+
+
+def known_user_get(*, user_id) -> KnownUser | None:
+    """The local copy's entry for this user (None: no event or lookup has told of them)."""
+    try:  # .get(): a primary-key lookup needs no ORDER BY
+        return KnownUser.objects.get(user_id=user_id)
+    except KnownUser.DoesNotExist:
+        return None

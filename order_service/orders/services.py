@@ -1,8 +1,12 @@
-"""Writes on orders: creation (user check, batch product fetch, stock reservation), status
-moves (by ADMINs and services, an owner's cancel, the pending expiry) and the purchase hold.
+"""Writes on orders: creation (one stock reservation that also prices the lines), status
+moves (by ADMINs and services, an owner's cancel, the pending expiry), the purchase hold, and
+the local copy of users.
 
-Creating an order makes three calls whatever its size, all started at once: the user, every
-product in one batch, one reservation. The order id is chosen first and used as the
+Creating an order makes one call to product_service whatever its size: the reservation, which
+answers each product's name and price. Whether the user exists is known locally: the caller's
+own token says so, and for another user (an ADMIN ordering for them) the copy of users fed by
+user_service's events does; only a user the copy has not heard of costs one lookup in
+user_service, made beside the reservation. The order id is chosen first and used as the
 reservation reference, so whatever fails can give the stock back by that reference.
 """
 
@@ -26,13 +30,15 @@ from rest_framework.exceptions import NotFound, ValidationError
 from common.errors import Conflict, UpstreamUnavailable
 from common.lines import quantities_within_bounds
 from orders import clients, events, selectors
-from orders.models import IdempotencyKey, Order, OrderItem
+from orders.models import IdempotencyKey, KnownUser, Order, OrderItem
 from orders.status import INITIAL, ORDER_STATUS, IllegalMove, OrderRefusal, OrderStatus
 
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+# An order for a user who does not exist, or no longer may order (400 on `user_id`).
+UNKNOWN_USER = "unknown_user"
 
 
 @dataclass(frozen=True)
@@ -50,13 +56,15 @@ def order_items_merge(*, items: list[dict]) -> dict[uuid.UUID, int]:
 
 
 def order_lines_price(*, quantities: dict[uuid.UUID, int],
-                      products: dict[uuid.UUID, dict]) -> tuple[list[PricedLine], Decimal]:
-    """Each line priced from its product (name and unit price copied), and the order total."""
+                      products: dict[uuid.UUID, clients.ReservedLine]
+                      ) -> tuple[list[PricedLine], Decimal]:
+    """Each line priced as its product was reserved (name and unit price copied), and the
+    order total."""
     lines = []
     for product_id, quantity in quantities.items():
         product = products[product_id]
-        unit_price = Decimal(str(product["price"])).quantize(CENT)
-        lines.append(PricedLine(product_id=product_id, name=product["name"],
+        unit_price = product.unit_price.quantize(CENT)
+        lines.append(PricedLine(product_id=product_id, name=product.name,
                                 unit_price=unit_price, quantity=quantity,
                                 line_total=(unit_price * quantity).quantize(CENT)))
     total = sum((line.line_total for line in lines), Decimal("0.00"))
@@ -119,50 +127,91 @@ def _in_context(function, **kwargs) -> Future:
     return _calls.submit(contextvars.copy_context().run, functools.partial(function, **kwargs))
 
 
-class _Calls:
-    """The three calls an order needs, all started at once: none needs another's answer.
+class UnknownUser(ValidationError):
+    """The user an order names does not exist or may no longer order: 400 on `user_id`."""
 
-    The reservation only needs ids and quantities, so it runs beside the user check and the
-    product batch instead of after them; if the order then fails for any reason, the stock is
-    given back. Errors are reported in the contract's order: the user, the products, the stock.
+    reason = UNKNOWN_USER
+
+    def __init__(self):
+        super().__init__({"user_id": ["Unknown user."]})
+
+
+def known_user_record(*, user_id: uuid.UUID, is_active: bool) -> None:
+    """What an event said about a user (`shop.user.registered`/`changed`): it overwrites the
+    copy, lookups included, since events about one user arrive in the order they happened."""
+    KnownUser.objects.update_or_create(
+        user_id=user_id, defaults={"is_active": is_active, "source": KnownUser.Source.EVENT})
+
+
+def known_user_record_lookup(*, user_id: uuid.UUID) -> None:
+    """user_service answered that this user exists: kept unless an event got there first
+    (an event is never overwritten by a lookup, which may be older)."""
+    KnownUser.objects.bulk_create(
+        [KnownUser(user_id=user_id, is_active=True, source=KnownUser.Source.LOOKUP)],
+        ignore_conflicts=True)
+
+
+def _user_known(*, user_id: uuid.UUID, verified: bool) -> bool | None:
+    """Whether the user may be ordered for, as far as this service knows without a call:
+    True for the caller's own verified token (signed by user_service, checked against the
+    revocation list), the copy's answer for anybody else, None when the copy has not heard
+    of them (then user_service is asked)."""
+    if verified:
+        return True
+    known = selectors.known_user_get(user_id=user_id)
+    return None if known is None else known.is_active
+
+
+class _Calls:
+    """What an order needs from other services: one reservation, which answers each line's
+    name and unit price; and, for a user the local copy has not heard of, one lookup in
+    user_service, started beside the reservation (neither needs the other's answer).
+
+    Errors are reported in the contract's order: the user, the products, the stock. If the
+    order then fails for any reason, the stock is given back by the reference.
     """
 
-    def __init__(self, *, user_id: uuid.UUID, quantities: dict[uuid.UUID, int], reference: str):
+    def __init__(self, *, user_id: uuid.UUID, user_known: bool | None,
+                 quantities: dict[uuid.UUID, int], reference: str):
         self.reference = reference
-        self._quantities = quantities
-        self._user = _in_context(clients.user_exists, user_id=user_id)
-        self._products = _in_context(clients.product_list_by_ids, product_ids=list(quantities))
-        self._reservation = _in_context(clients.reservation_create, reference=reference,
-                                        quantities=quantities)
+        self._user_id = user_id
+        self._user = (_in_context(clients.user_exists, user_id=user_id)
+                      if user_known is None else None)
+        self._reservation_error: BaseException | None = None
+        self._lines: dict[uuid.UUID, clients.ReservedLine] = {}
+        try:
+            self._lines = clients.reservation_create(reference=reference, quantities=quantities)
+        except Exception as exc:  # reported after the user's verdict, in `reserved()`
+            self._reservation_error = exc
 
-    def products(self) -> dict[uuid.UUID, dict]:
-        """The products, once the user and every product are known to exist."""
-        if not self._user.result():
-            raise ValidationError({"user_id": ["Unknown user."]})
-        products = self._products.result()
-        unknown = [pid for pid in self._quantities if pid not in products]
-        if unknown:
-            raise ValidationError({"items": [f"Unknown product {pid}." for pid in unknown]})
-        return products
-
-    def reserved(self) -> None:
-        """Wait for the reservation; a refusal (409, 400) or a lost call raises."""
-        self._reservation.result()
+    def reserved(self) -> dict[uuid.UUID, clients.ReservedLine]:
+        """Each line's name and price once the user and the reservation are known good; a
+        refusal (400, 409) or a lost call raises."""
+        if self._user is not None:
+            if not self._user.result():
+                raise UnknownUser()
+            known_user_record_lookup(user_id=self._user_id)
+        if self._reservation_error is not None:
+            raise self._reservation_error
+        return self._lines
 
     def give_back(self) -> None:
         """Release the stock unless the reservation was refused (then nothing was taken).
         A lost answer (UpstreamUnavailable) may hide a reservation made: released too."""
-        error = self._reservation.exception()
+        error = self._reservation_error
         if error is None or isinstance(error, UpstreamUnavailable):
             _reservation_release_quietly(reference=self.reference)
 
 
 def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
+                 user_verified: bool = False,
                  idempotency_key: str | None = None) -> tuple[Order, bool]:
     """Create a pending order with its stock reserved; returns (order, created).
 
-    With an idempotency key already used by this caller for the same request, the first order
-    comes back (created False) and nothing else happens.
+    `user_verified`: the user is the caller of a verified USER or ADMIN token, so they exist
+    (else the local copy of users answers, or user_service when the copy has not heard of
+    them). With an idempotency key already used by this caller for the same request, the
+    first order comes back (created False) and nothing else happens.
     """
     quantities = order_items_merge(items=items)
     request_hash = _request_hash(user_id=user_id, quantities=quantities)
@@ -171,17 +220,18 @@ def order_create(*, caller_id: uuid.UUID, user_id: uuid.UUID, items: list[dict],
         if previous is not None:
             return previous, False
 
+    user_known = _user_known(user_id=user_id, verified=user_verified)
+    if user_known is False:
+        raise UnknownUser()
     order_id = uuid.uuid4()
-    calls = _Calls(user_id=user_id, quantities=quantities, reference=str(order_id))
     idempotency = (caller_id, idempotency_key, request_hash) if idempotency_key else None
+    calls = _Calls(user_id=user_id, user_known=user_known, quantities=quantities,
+                   reference=str(order_id))
     try:
-        lines, total = order_lines_price(quantities=quantities, products=calls.products())
-        # The rows are written while the reservation may still be running, and committed
-        # only once it has succeeded.
+        lines, total = order_lines_price(quantities=quantities, products=calls.reserved())
         with transaction.atomic():
             order = _order_insert(order_id=order_id, user_id=user_id, lines=lines, total=total,
                                   idempotency=idempotency)
-            calls.reserved()
     except IntegrityError:
         calls.give_back()
         # A concurrent create with the same key won the race: answer its order.

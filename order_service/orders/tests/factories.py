@@ -1,11 +1,11 @@
-"""factory-boy factories for orders and their lines."""
+"""factory-boy factories for orders, their lines and the local copy of users."""
 
 import uuid
 from decimal import Decimal
 
 import factory
 
-from orders.models import Order, OrderItem
+from orders.models import KnownUser, Order, OrderItem
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
@@ -26,6 +26,17 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
     unit_price = Decimal("10.00")
     quantity = 2
     line_total = factory.LazyAttribute(lambda item: item.unit_price * item.quantity)
+
+
+class KnownUserFactory(factory.django.DjangoModelFactory):
+    """A user as the events told of them."""
+
+    class Meta:
+        model = KnownUser
+
+    user_id = factory.LazyFunction(uuid.uuid4)
+    is_active = True
+    source = KnownUser.Source.EVENT
 
 
 def order_with_lines(*, lines: int = 1, **fields) -> Order:

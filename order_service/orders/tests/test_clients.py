@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 import requests
@@ -65,54 +66,46 @@ def test_user_exists_raises_upstream_unavailable(partners, failure):
     assert raised.value.service == "user_service"
 
 
-# ---- product_service: batch fetch ------------------------------------------------------------
-
-def test_product_list_by_ids_returns_the_products_by_id(partners, request_id):
-    products = [upstream.product(), upstream.product()]
-    upstream.stub_products(partners, products)
-    ids = [uuid.UUID(p["id"]) for p in products]
-
-    found = clients.product_list_by_ids(product_ids=ids)
-
-    assert set(found) == set(ids)
-    assert found[ids[0]]["price"] == "19.99"
-    [call] = partners.calls
-    assert call.request.params == {"ids": ",".join(map(str, ids)), "limit": "100"}
-    _assert_service_call(call, request_id)
-
-
-def test_product_list_by_ids_leaves_unknown_ids_out(partners):
-    upstream.stub_products(partners, [])
-
-    assert clients.product_list_by_ids(product_ids=[uuid.uuid4()]) == {}
-
-
-@pytest.mark.parametrize("failure", [*FAILURES,
-                                     pytest.param({"status": 404}, id="404"),
-                                     pytest.param({"status": 200, "body": "<html>"}, id="no-json"),
-                                     pytest.param({"status": 200, "json": {"x": 1}}, id="shape")])
-def test_product_list_by_ids_raises_upstream_unavailable(partners, failure):
-    partners.add(responses.GET, upstream.products_url(), **failure)
-
-    with pytest.raises(UpstreamUnavailable) as raised:
-        clients.product_list_by_ids(product_ids=[uuid.uuid4()])
-
-    assert raised.value.service == "product_service"
-
-
 # ---- product_service: reservations ---------------------------------------------------------
 
 @pytest.mark.parametrize("status", [200, 201])
 def test_reservation_create_sends_the_reference_and_items(partners, request_id, status):
     product_id = uuid.uuid4()
-    upstream.stub_reserve(partners, status=status)
+    partners.add(responses.POST, upstream.reservations_url(), status=status, json={
+        "reference": "order-1", "status": "reserved", "items": [
+            {"product_id": str(product_id), "quantity": 3, "name": "Keyboard",
+             "unit_price": "89.90"}]})
 
-    clients.reservation_create(reference="order-1", quantities={product_id: 3})
+    lines = clients.reservation_create(reference="order-1", quantities={product_id: 3})
 
+    assert lines == {product_id: clients.ReservedLine(name="Keyboard",
+                                                      unit_price=Decimal("89.90"))}
     [call] = partners.calls
     assert json.loads(call.request.body) == {
         "reference": "order-1", "items": [{"product_id": str(product_id), "quantity": 3}]}
     _assert_service_call(call, request_id)
+
+
+PRODUCT = uuid.uuid4()
+
+
+@pytest.mark.parametrize("items", [
+    pytest.param([], id="line-missing"),
+    pytest.param([{"quantity": 3, "name": "K", "unit_price": "1.00"}], id="no-product-id"),
+    pytest.param([{"product_id": str(PRODUCT), "quantity": 3, "name": "K", "unit_price": None}],
+                 id="null-price"),
+    pytest.param([{"product_id": str(PRODUCT), "quantity": 3, "name": "K",
+                   "unit_price": "cheap"}], id="bad-price"),
+    pytest.param([{"product_id": str(PRODUCT), "quantity": 3, "unit_price": "1.00"}],
+                 id="no-name"),
+    pytest.param(["nope"], id="not-an-object"),
+])
+def test_reservation_create_answer_without_every_price_is_upstream_unavailable(partners, items):
+    partners.add(responses.POST, upstream.reservations_url(), status=201,
+                 json={"reference": "order-1", "items": items})
+
+    with pytest.raises(UpstreamUnavailable):
+        clients.reservation_create(reference="order-1", quantities={PRODUCT: 3})
 
 
 def test_reservation_create_409_is_a_conflict_with_details(partners):
@@ -143,6 +136,7 @@ def test_reservation_create_400_is_a_validation_error_on_items(partners):
         clients.reservation_create(reference="order-1", quantities={uuid.uuid4(): 2})
 
     assert raised.value.detail["items"] == ["Unknown product x."]
+    assert raised.value.reason == "unknown_product"
 
 
 @pytest.mark.parametrize("failure", [*FAILURES, pytest.param({"status": 404}, id="404")])

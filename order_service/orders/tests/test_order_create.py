@@ -1,7 +1,10 @@
-"""`POST /api/orders`: validation, the three calls, reservations, failures and idempotency."""
+"""`POST /api/orders`: validation, the one reservation call, the user copy, failures and
+idempotency."""
 
 import json
+import re
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
 
@@ -9,13 +12,16 @@ import pytest
 import requests
 import responses
 from django.db import DatabaseError
+from django.utils import timezone
 
+from common.auth.revocations import revocation_record
 from common.events import validate_event
 from common.events.models import OutboxEvent
 from common.testing import auth_header, read_token
 from orders import selectors
-from orders.models import IdempotencyKey, Order, OrderItem
+from orders.models import IdempotencyKey, KnownUser, Order, OrderItem
 from orders.tests import upstream
+from orders.tests.factories import KnownUserFactory
 from orders.tests.upstream import calls_to, product, stub_happy_path
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +100,6 @@ def test_order_create_publishes_the_order_with_its_lines(api_client, partners, c
 def test_order_create_refused_publishes_nothing(api_client, partners, customer_id,
                                                 customer_headers):
     keyboard = product()
-    upstream.stub_user(partners, customer_id)
-    upstream.stub_products(partners, [keyboard])
     upstream.stub_reserve(partners, status=409, details={"items": []})
 
     response = _post(api_client, customer_headers, _body((keyboard, 5)))
@@ -118,16 +122,51 @@ def test_order_create_reserves_stock_under_the_order_id(api_client, partners, cu
     assert not _release_calls(partners)
 
 
-def test_order_create_fetches_every_product_in_one_batch_call(api_client, partners, customer_id,
-                                                              customer_headers):
+def test_order_create_for_oneself_makes_one_call_the_reservation(api_client, partners,
+                                                                 customer_id, customer_headers):
+    """The caller's own token vouches for the user, the reservation prices the lines: no
+    user lookup and no product read."""
     products = [product() for _ in range(3)]
     stub_happy_path(partners, customer_id, products)
 
-    _post(api_client, customer_headers, _body(*[(p, 1) for p in products]))
+    response = _post(api_client, customer_headers, _body(*[(p, 1) for p in products]))
 
-    [fetch] = calls_to(partners, "GET", upstream.products_url())
-    assert set(fetch.request.params["ids"].split(",")) == {p["id"] for p in products}
-    assert fetch.request.params["limit"] == "100"
+    assert response.status_code == 201
+    [call] = partners.calls
+    assert (call.request.method, call.request.url) == ("POST", upstream.reservations_url())
+
+
+def test_order_create_prices_lines_as_the_reservation_answered(api_client, partners,
+                                                               customer_id, customer_headers):
+    """The name and price are the reservation's, taken at the moment the stock was held."""
+    keyboard = product(price="89.90", name="Keyboard")
+    on_sale = dict(keyboard, price="79.90", name="Keyboard (sale)")
+    upstream.stub_reserve(partners, products=[on_sale])
+
+    response = _post(api_client, customer_headers, _body((keyboard, 2)))
+
+    assert response.status_code == 201
+    [line] = response.json()["items"]
+    assert (line["name"], line["unit_price"], line["line_total"]) == (
+        "Keyboard (sale)", "79.90", "159.80")
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param({"status": 201, "body": "not json"}, id="not-json"),
+    pytest.param({"status": 201, "json": {"reference": "x", "items": []}}, id="no-lines"),
+    pytest.param({"status": 201, "json": {"reference": "x", "items": "nope"}}, id="bad-lines"),
+])
+def test_order_create_with_a_reservation_answer_missing_prices_is_503_and_releases(
+        api_client, partners, customer_headers, answer):
+    partners.add(responses.POST, upstream.reservations_url(), **answer)
+    upstream.stub_release(partners)
+
+    response = _post(api_client, customer_headers, _body((product(), 1)))
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "upstream_unavailable"
+    assert len(_release_calls(partners)) == 1
+    assert not Order.objects.exists()
 
 
 def test_order_create_makes_the_same_calls_for_1_and_50_lines(api_client, partners, customer_id,
@@ -140,7 +179,7 @@ def test_order_create_makes_the_same_calls_for_1_and_50_lines(api_client, partne
     _post(api_client, customer_headers, _body(*[(p, 1) for p in many]))
     calls_for_fifty = len(partners.calls) - calls_for_one
 
-    assert calls_for_one == calls_for_fifty == 3
+    assert calls_for_one == calls_for_fifty == 1
     assert Order.objects.count() == 2
     assert OrderItem.objects.count() == 51
 
@@ -159,16 +198,90 @@ def test_order_create_merges_the_same_product_named_twice(api_client, partners, 
         {"product_id": keyboard["id"], "quantity": 5}]
 
 
-def test_order_create_by_admin_for_an_existing_user(api_client, partners, admin_headers):
+def test_order_create_by_admin_for_a_user_the_copy_has_not_seen_asks_user_service_once(
+        api_client, partners, admin_headers):
     customer = uuid.uuid4()
     keyboard = product()
     stub_happy_path(partners, customer, [keyboard])
 
+    first = _post(api_client, admin_headers, _body((keyboard, 1), user_id=str(customer)))
+    second = _post(api_client, admin_headers, _body((keyboard, 1), user_id=str(customer)))
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["user_id"] == str(customer)
+    # the lookup's answer is kept: the second order needs no lookup
+    assert len(calls_to(partners, "GET", upstream.user_url(customer))) == 1
+    known = KnownUser.objects.get(user_id=customer)
+    assert (known.is_active, known.source) == (True, "lookup")
+
+
+def test_order_create_by_admin_for_a_user_known_from_the_events_makes_no_lookup(
+        api_client, partners, admin_headers):
+    customer = uuid.uuid4()
+    KnownUserFactory(user_id=customer)
+    keyboard = product()
+    upstream.stub_reserve(partners, products=[keyboard])
+
     response = _post(api_client, admin_headers, _body((keyboard, 1), user_id=str(customer)))
 
     assert response.status_code == 201
-    assert response.json()["user_id"] == str(customer)
-    assert calls_to(partners, "GET", upstream.user_url(customer))
+    [call] = partners.calls
+    assert call.request.url == upstream.reservations_url()
+
+
+def test_order_create_for_a_user_the_events_said_is_gone_is_400_with_no_call(
+        api_client, partners, admin_headers):
+    gone = uuid.uuid4()
+    KnownUserFactory(user_id=gone, is_active=False)
+
+    response = _post(api_client, admin_headers, _body((product(), 1), user_id=str(gone)))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["reason"] == "unknown_user"
+    assert "user_id" in response.json()["error"]["details"]
+    assert len(partners.calls) == 0
+    assert not Order.objects.exists()
+
+
+def test_order_create_for_oneself_needs_no_user_service(api_client, partners, customer_id,
+                                                        customer_headers):
+    keyboard = product()
+    partners.add(responses.GET, upstream.user_url(customer_id),
+                 body=requests.exceptions.ConnectionError("down"))
+    upstream.stub_reserve(partners, products=[keyboard])
+
+    response = _post(api_client, customer_headers, _body((keyboard, 1)))
+
+    assert response.status_code == 201
+    assert not calls_to(partners, "GET", upstream.user_url(customer_id))
+
+
+def test_order_create_with_a_revoked_token_is_401_and_calls_nobody(api_client, partners,
+                                                                   customer_id):
+    """A deactivated or deleted user is known from the revocation list its event fed."""
+    headers = auth_header(role="USER", user_id=customer_id)
+    revocation_record(user_id=customer_id, not_before=timezone.now() + timedelta(seconds=5),
+                      reason="deleted")
+
+    response = _post(api_client, headers, _body((product(), 1)))
+
+    assert response.status_code == 401
+    assert len(partners.calls) == 0
+
+
+def test_order_create_by_a_service_for_itself_checks_the_user(api_client, partners):
+    """A SERVICE token names no customer: its id is looked up like anybody else's (404)."""
+    headers = auth_header(role="SERVICE", service="store_service")
+    partners.add(responses.GET, re.compile(rf"{re.escape(upstream.base('user_service'))}/.*"),
+                 status=404, json={"error": {"status": 404, "code": "not_found"}})
+    upstream.stub_reserve(partners)
+    upstream.stub_release(partners)
+
+    response = _post(api_client, headers, _body((product(), 1)))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["reason"] == "unknown_user"
+    assert _nothing_held(partners)
 
 
 def test_order_create_naming_oneself_is_allowed(api_client, partners, customer_id,
@@ -199,7 +312,7 @@ def test_order_create_sends_a_service_token_and_the_request_id(api_client, partn
 
     _post(api_client, customer_headers, _body((keyboard, 1)), HTTP_X_REQUEST_ID="req-42")
 
-    assert len(partners.calls) == 3
+    assert len(partners.calls) == 1
     for call in partners.calls:
         assert call.request.headers["X-Request-ID"] == "req-42"
         scheme, token = call.request.headers["Authorization"].split()
@@ -282,8 +395,10 @@ def test_order_create_for_an_unknown_user_is_400(api_client, partners, admin_hea
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
+    assert response.json()["error"]["reason"] == "unknown_user"
     assert "user_id" in response.json()["error"]["details"]
-    # the reservation ran beside the user check and was given back
+    assert not KnownUser.objects.filter(user_id=ghost).exists()
+    # the reservation ran beside the user lookup and was given back
     assert len(_reserve_calls(partners)) == len(_release_calls(partners)) == 1
     assert _nothing_held(partners)
     assert not Order.objects.exists()
@@ -292,33 +407,16 @@ def test_order_create_for_an_unknown_user_is_400(api_client, partners, admin_hea
 def test_order_create_with_an_unknown_product_is_400(api_client, partners, customer_id,
                                                      customer_headers):
     known, unknown = product(), product()
-    upstream.stub_user(partners, customer_id)
-    upstream.stub_products(partners, [known])
     # product_service refuses to reserve an unknown product: nothing to give back
-    upstream.stub_reserve(partners, status=400,
-                          details={"items": [f"Unknown product {unknown['id']}."]})
+    upstream.stub_reserve(partners, products=[known])
 
     response = _post(api_client, customer_headers, _body((known, 1), (unknown, 1)))
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
+    assert response.json()["error"]["reason"] == "unknown_product"
     assert response.json()["error"]["details"]["items"] == [f"Unknown product {unknown['id']}."]
     assert not _release_calls(partners)
-    assert not Order.objects.exists()
-
-
-def test_order_create_with_an_unknown_product_gives_back_a_reservation_made(
-        api_client, partners, customer_id, customer_headers):
-    """The batch said unknown but the reservation went through (the product appeared in
-    between): the answer is still 400, and the stock is released."""
-    known, late = product(), product()
-    stub_happy_path(partners, customer_id, [known])
-
-    response = _post(api_client, customer_headers, _body((known, 1), (late, 1)))
-
-    assert response.status_code == 400
-    assert len(_release_calls(partners)) == 1
-    assert _nothing_held(partners)
     assert not Order.objects.exists()
 
 
@@ -328,8 +426,6 @@ def test_order_create_without_enough_stock_is_409(api_client, partners, customer
                                                   customer_headers):
     keyboard = product()
     shortage = {"items": [{"product_id": keyboard["id"], "requested": 5, "available": 1}]}
-    upstream.stub_user(partners, customer_id)
-    upstream.stub_products(partners, [keyboard])
     upstream.stub_reserve(partners, status=409, details=shortage)
 
     response = _post(api_client, customer_headers, _body((keyboard, 5)))
@@ -341,21 +437,6 @@ def test_order_create_without_enough_stock_is_409(api_client, partners, customer
     assert not Order.objects.exists()
 
 
-def test_order_create_when_a_product_vanished_before_reserving_is_400(
-        api_client, partners, customer_id, customer_headers):
-    keyboard = product()
-    upstream.stub_user(partners, customer_id)
-    upstream.stub_products(partners, [keyboard])
-    upstream.stub_reserve(partners, status=400,
-                          details={"items": [f"Unknown product {keyboard['id']}."]})
-
-    response = _post(api_client, customer_headers, _body((keyboard, 1)))
-
-    assert response.status_code == 400
-    assert response.json()["error"]["details"]["items"] == [f"Unknown product {keyboard['id']}."]
-    assert not Order.objects.exists()
-
-
 # ---- partners down -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("failure", [
@@ -363,36 +444,15 @@ def test_order_create_when_a_product_vanished_before_reserving_is_400(
     {"body": requests.exceptions.ReadTimeout("slow")},
     {"status": 500, "json": {"error": {}}},
 ])
-def test_order_create_when_user_service_fails_is_503(api_client, partners, customer_id,
-                                                     customer_headers, failure):
-    keyboard = product()
-    partners.add(responses.GET, upstream.user_url(customer_id), **failure)
-    upstream.stub_products(partners, [keyboard])
-    upstream.stub_reserve(partners)
+def test_order_create_when_user_service_fails_is_503(api_client, partners, admin_headers,
+                                                     failure):
+    """Only a user the local copy has not seen needs user_service (an ADMIN ordering for them)."""
+    keyboard, customer = product(), uuid.uuid4()
+    partners.add(responses.GET, upstream.user_url(customer), **failure)
+    upstream.stub_reserve(partners, products=[keyboard])
     upstream.stub_release(partners)
 
-    response = _post(api_client, customer_headers, _body((keyboard, 1)))
-
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "upstream_unavailable"
-    assert len(_release_calls(partners)) == 1
-    assert _nothing_held(partners)
-    assert not Order.objects.exists()
-
-
-@pytest.mark.parametrize("failure", [
-    {"body": requests.exceptions.ConnectTimeout("down")},
-    {"status": 502, "body": "bad gateway"},
-    {"status": 200, "body": "not json"},
-])
-def test_order_create_when_the_product_fetch_fails_is_503(api_client, partners, customer_id,
-                                                          customer_headers, failure):
-    upstream.stub_user(partners, customer_id)
-    partners.add(responses.GET, upstream.products_url(), **failure)
-    upstream.stub_reserve(partners)
-    upstream.stub_release(partners)
-
-    response = _post(api_client, customer_headers, _body((product(), 1)))
+    response = _post(api_client, admin_headers, _body((keyboard, 1), user_id=str(customer)))
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "upstream_unavailable"
@@ -408,8 +468,6 @@ def test_order_create_when_the_product_fetch_fails_is_503(api_client, partners, 
 def test_order_create_when_reserving_fails_releases_and_is_503(api_client, partners, customer_id,
                                                                customer_headers, failure):
     keyboard = product()
-    upstream.stub_user(partners, customer_id)
-    upstream.stub_products(partners, [keyboard])
     partners.add(responses.POST, upstream.reservations_url(), **failure)
     upstream.stub_release(partners, status=404)
 
@@ -517,12 +575,11 @@ def test_order_create_without_a_key_creates_each_time(api_client, partners, cust
 def test_order_create_failed_with_a_key_can_be_retried(api_client, partners, customer_id,
                                                        customer_headers):
     keyboard = product()
-    upstream.stub_user(partners, customer_id)
-    partners.add(responses.GET, upstream.products_url(), status=503)
+    partners.add(responses.POST, upstream.reservations_url(), status=503)
+    upstream.stub_release(partners)
     first = _post(api_client, customer_headers, _body((keyboard, 1)), HTTP_IDEMPOTENCY_KEY="k")
-    partners.replace(responses.GET, upstream.products_url(), status=200, json={
-        "count": 1, "limit": 100, "offset": 0, "results": [keyboard]})
-    upstream.stub_reserve(partners)
+    partners.remove(responses.POST, upstream.reservations_url())
+    upstream.stub_reserve(partners, products=[keyboard])
 
     retry = _post(api_client, customer_headers, _body((keyboard, 1)), HTTP_IDEMPOTENCY_KEY="k")
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
 from common.errors import Conflict
+from orders.clients import ReservedLine
 from orders.services import order_items_merge, order_lines_price
 from orders.status import INITIAL, ORDER_STATUS, OrderStatus
 
@@ -20,7 +21,7 @@ lines = st.lists(st.tuples(prices, st.integers(min_value=1, max_value=1000)),
 
 @given(lines=lines)
 def test_order_total_is_the_sum_of_price_times_quantity_to_the_cent(lines):
-    products = {uuid.uuid4(): {"name": "p", "price": str(price)} for price, _ in lines}
+    products = {uuid.uuid4(): ReservedLine(name="p", unit_price=price) for price, _ in lines}
     quantities = {product_id: quantity
                   for product_id, (_, quantity) in zip(products, lines, strict=True)}
 

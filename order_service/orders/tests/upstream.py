@@ -1,5 +1,6 @@
 """Stubs of user_service and product_service answers, at the HTTP boundary."""
 
+import json
 import re
 import uuid
 from decimal import Decimal
@@ -17,10 +18,6 @@ def base(service: str) -> str:
 
 def user_url(user_id) -> str:
     return f"{base('user_service')}/api/users/{user_id}"
-
-
-def products_url() -> str:
-    return f"{base('product_service')}/api/products"
 
 
 def reservations_url() -> str:
@@ -46,20 +43,46 @@ def stub_user(mock, user_id, *, status=200):
     mock.add(responses.GET, user_url(user_id), json=body, status=status)
 
 
-def stub_products(mock, products: list[dict]):
-    mock.add(responses.GET, products_url(), status=200, json={
-        "count": len(products), "limit": 100, "offset": 0, "results": products})
+def _reserved(products: list[dict] | None):
+    """A reservation answered as product_service answers it: each line with its product's name
+    and price, or 400 `unknown_product` when a line names a product not among `products`."""
+    by_id = {p["id"]: p for p in products} if products is not None else None
+
+    def answer(request):
+        body = json.loads(request.body)
+        unknown = [item["product_id"] for item in body["items"]
+                   if by_id is not None and item["product_id"] not in by_id]
+        if unknown:
+            return 400, {}, json.dumps({"error": {
+                "status": 400, "code": "validation_error", "message": "Invalid input.",
+                "reason": "unknown_product",
+                "details": {"items": [f"Unknown product {pid}." for pid in unknown]}}})
+        lines = []
+        for item in body["items"]:
+            known = by_id[item["product_id"]] if by_id is not None else product(
+                product_id=item["product_id"])
+            lines.append({"product_id": item["product_id"], "quantity": item["quantity"],
+                          "name": known["name"], "unit_price": known["price"]})
+        return 201, {}, json.dumps({"reference": body["reference"], "items": lines,
+                                    "status": "reserved", "created_at": "2026-01-01T00:00:00Z",
+                                    "released_at": None})
+
+    return answer
 
 
-def stub_reserve(mock, *, status=201, details=None, reason=None):
-    """product_service's answer to a reservation; a 409 is for want of stock unless told."""
+def stub_reserve(mock, *, status=201, details=None, reason=None, products=None):
+    """product_service's answer to a reservation; a 409 is for want of stock unless told.
+    A success prices each line from `products` (any product when None)."""
     if status in (200, 201):
-        body = {"reference": "x", "items": [], "status": "reserved"}
-    else:
-        code = {409: "conflict", 400: "validation_error"}.get(status, "error")
-        body = {"error": {"status": status, "code": code, "message": "no", "details": details}}
-        if status == 409:
-            body["error"]["reason"] = reason or "insufficient_stock"
+        mock.add_callback(responses.POST, reservations_url(), callback=_reserved(products),
+                          content_type="application/json")
+        return
+    code = {409: "conflict", 400: "validation_error"}.get(status, "error")
+    body = {"error": {"status": status, "code": code, "message": "no", "details": details}}
+    if status == 409:
+        body["error"]["reason"] = reason or "insufficient_stock"
+    elif status == 400:
+        body["error"]["reason"] = reason or "unknown_product"
     mock.add(responses.POST, reservations_url(), json=body, status=status)
 
 
@@ -68,9 +91,10 @@ def stub_release(mock, *, status=204):
 
 
 def stub_happy_path(mock, user_id, products: list[dict]):
+    """user_service knows the user (asked only about someone else than the caller), the
+    reservation prices the lines from `products`, releases succeed."""
     stub_user(mock, user_id)
-    stub_products(mock, products)
-    stub_reserve(mock)
+    stub_reserve(mock, products=products)
     stub_release(mock)
 
 

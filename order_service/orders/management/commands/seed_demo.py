@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from orders.clients import ReservedLine
 from orders.models import Order, OrderItem
 from orders.services import order_lines_price
 from orders.status import OrderStatus
@@ -46,7 +47,7 @@ class Command(BaseCommand):
     help = "Create the demo customer's orders (fixed ids) that are missing."
 
     def handle(self, *args, **options):
-        products = {demo_product_id(number): {"name": name, "price": Decimal(price)}
+        products = {demo_product_id(number): ReservedLine(name=name, unit_price=Decimal(price))
                     for number, (name, price) in DEMO_PRODUCTS.items()}
         created = 0
         with transaction.atomic():
