@@ -86,8 +86,12 @@ def latencies(ids: list[str], *, timeout: float) -> list[float]:
         time.sleep(0.2)
     made = dict(Notification.objects.filter(event_id__in=ids).values_list("event_id",
                                                                           "created_at"))
-    published = {row.event_id: datetime.fromisoformat(row.envelope["time"].replace("Z", "+00:00"))
-                 for row in OutboxEvent.objects.filter(event_id__in=ids)}
+    rows = {row.event_id: row for row in OutboxEvent.objects.filter(event_id__in=ids)}
+    published = {event_id: datetime.fromisoformat(row.envelope["time"].replace("Z", "+00:00"))
+                 for event_id, row in rows.items()}
+    relayed = [(rows[event_id].sent_at - published[event_id]).total_seconds() for event_id in made]
+    print(f"  {len(ids)} events: relay part p50 {percentile(relayed, 0.5) * 1000:.1f} ms, "
+          f"p99 {percentile(relayed, 0.99) * 1000:.1f} ms", flush=True)
     return [(made[event_id] - published[event_id]).total_seconds() for event_id in made]
 
 
@@ -146,6 +150,7 @@ def main() -> int:
     parser.add_argument("--relay-events", type=int, default=5000)
     options = parser.parse_args()
 
+    load = os.getloadavg()
     broker = LocalBroker().start()
     env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_DIR")},
            "POSTGRES_URL": POSTGRES, "DATABASE_NAME_PREFIX": PREFIX, "NATS_URL": broker.url,
@@ -185,7 +190,8 @@ def main() -> int:
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `bench/events.py` on PostgreSQL and a "
         f"local nats-server (JetStream, file storage); {os.cpu_count()} CPUs, shared with "
-        "whatever else ran.",
+        f"whatever else ran (load average {load[0]:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end).",
         "",
         "Latency: the event's time (set by `publish`, just before its transaction commits) to "
         "the consumer's effect (the notification row, written in the handler's transaction).",

@@ -179,11 +179,21 @@ class Broker:
 
         return self._run(fetch(), timeout=wait + self.timeout)
 
-    def ack(self, message: Any) -> None:
-        self._run(message.ack())
+    def ack(self, *messages: Any) -> None:
+        """Acknowledge each message, in order, in one hop to the loop."""
+        async def ack_all():
+            for message in messages:
+                await message.ack()
 
-    def nak(self, message: Any, *, delay: float) -> None:
-        self._run(message.nak(delay=delay))
+        self._run(ack_all())
+
+    def nak(self, *messages: Any, delay: float) -> None:
+        """Hand the messages back, in order, each to be redelivered after `delay` s."""
+        async def nak_all():
+            for message in messages:
+                await message.nak(delay=delay)
+
+        self._run(nak_all())
 
     def term(self, message: Any) -> None:
         self._run(message.term())

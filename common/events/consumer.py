@@ -104,9 +104,11 @@ class EventConsumer:
                     failed = (index, envelope, error)
                     break
                 done.append(message)
-        for message in done:
-            self.failures.pop(decode(message)["id"], None)
-            self.broker.ack(message)
+        if done:
+            self.broker.ack(*done)
+            if self.failures:
+                for message in done:
+                    self.failures.pop(decode(message)["id"], None)
         if failed is None:
             return len(done)
         index, envelope, error = failed
@@ -131,6 +133,5 @@ class EventConsumer:
         logger.warning("event handler failed (try %s of %s, next in %.1f s): %s",
                        tries, self.max_deliver, delay, error,
                        extra={"event_id": envelope["id"], "event_type": envelope["type"]})
-        for waiting in [message, *behind]:
-            self.broker.nak(waiting, delay=delay)
+        self.broker.nak(message, *behind, delay=delay)
         return 0
