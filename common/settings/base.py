@@ -276,7 +276,7 @@ def service_settings(
             for svc in SERVICE_PORTS
         },
         "LOGGING": _logging(env, name, testing),
-        **_events(env, event_handlers),
+        **_events(env, event_handlers, validate=debug or testing),
         **_email(env),
     }
     settings.update(extra or {})
@@ -284,8 +284,10 @@ def service_settings(
     return settings
 
 
-def _events(env: environ.Env, handlers: dict[str, str] | None) -> dict[str, Any]:
-    """The broker, the relay and the consumer (common.events; docs/events.md)."""
+def _events(env: environ.Env, handlers: dict[str, str] | None, *,
+            validate: bool) -> dict[str, Any]:
+    """The broker, the relay and the consumer (common.events; docs/events.md). Published events
+    are checked against their schemas in development and tests unless EVENT_VALIDATE says."""
     return {
         "NATS_URL": env.str("NATS_URL", default="nats://127.0.0.1:4322"),
         "EVENT_STREAM": env.str("EVENT_STREAM", default="SHOP"),
@@ -300,7 +302,7 @@ def _events(env: environ.Env, handlers: dict[str, str] | None) -> dict[str, Any]
         "EVENT_RELAY_BATCH": env.int("EVENT_RELAY_BATCH", default=100),
         "EVENT_RELAY_MAX_BACKOFF": env.float("EVENT_RELAY_MAX_BACKOFF", default=10.0),
         "EVENT_OUTBOX_RETENTION_DAYS": env.int("EVENT_OUTBOX_RETENTION_DAYS", default=7),
-        "EVENT_VALIDATE": env.bool("EVENT_VALIDATE", default=True),
+        "EVENT_VALIDATE": env.bool("EVENT_VALIDATE", default=validate),
     }
 
 
