@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from notifications import selectors, services
-from notifications.models import NotificationKind
+from notifications.models import NotificationKind, Recipient
 
 logger = logging.getLogger(__name__)
 SHIPPED_STATE = "RESERVE_DELIVERED"
@@ -24,19 +24,23 @@ def _event_time(event: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(event["time"].replace("Z", "+00:00"))
 
 
-def _take_user(event: dict[str, Any]) -> None:
+def _take_user(event: dict[str, Any]) -> Recipient:
+    """Update the local copy from the event; return the user as the event describes them."""
     data = event["data"]
-    services.recipient_update(user_id=data["user_id"], email=data["email"],
-                              name=data.get("name") or "", role=data.get("role") or "USER",
-                              is_active=data.get("is_active", True), as_of=_event_time(event))
+    user = Recipient(user_id=data["user_id"], email=data["email"],
+                     name=data.get("name") or "", role=data.get("role") or "USER",
+                     is_active=data.get("is_active", True), as_of=_event_time(event))
+    services.recipient_update(user_id=user.user_id, email=user.email, name=user.name,
+                              role=user.role, is_active=user.is_active, as_of=user.as_of)
+    return user
 
 
 def on_user_registered(event: dict[str, Any]) -> None:
     """Keep the user's address and name; welcome them."""
-    _take_user(event)
-    data = event["data"]
-    services.notification_create(user_id=data["user_id"], kind=NotificationKind.WELCOME,
-                                 event_id=event["id"], context={"email": data["email"]})
+    user = _take_user(event)
+    services.notification_create(user_id=user.user_id, kind=NotificationKind.WELCOME,
+                                 event_id=event["id"], context={"email": user.email},
+                                 recipient=user)
 
 
 def on_user_changed(event: dict[str, Any]) -> None:

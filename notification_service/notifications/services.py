@@ -75,8 +75,11 @@ def _send_email(*, recipient: Recipient | None, title: str, text: str, html: str
 
 
 def notification_create(*, user_id: uuid.UUID | str, kind: NotificationKind,
-                        event_id: uuid.UUID | str, context: dict[str, Any]) -> Notification:
+                        event_id: uuid.UUID | str, context: dict[str, Any],
+                        recipient: Recipient | None = None) -> Notification:
     """Render, keep and email one notification; the same (event, kind) again returns the first.
+
+    `recipient`: the user's details when the caller has them at hand (else the local copy).
 
     The email goes out inside the caller's transaction: should that transaction fail after
     sending, the event is handled again and the email may go twice, but the notification
@@ -85,7 +88,8 @@ def notification_create(*, user_id: uuid.UUID | str, kind: NotificationKind,
     existing = Notification.objects.filter(event_id=event_id, kind=kind).first()
     if existing is not None:
         return existing
-    recipient = Recipient.objects.filter(user_id=user_id).first()
+    if recipient is None:
+        recipient = Recipient.objects.filter(user_id=user_id).first()
     context = {"name": recipient.name if recipient and recipient.name else "there", **context}
     title, text, html = _render(kind, context)
     email = _send_email(recipient=recipient, title=title, text=text, html=html)
