@@ -20,12 +20,13 @@ from vouchers.services import voucher_release
 
 from purchases import partners, states
 from purchases.models import Purchase
-from purchases.partners import PartnerRefused, PartnerUnavailable, PaymentDeclined
+from purchases.partners import CardRefused, PartnerRefused, PartnerUnavailable, PaymentDeclined
 from purchases.states import IllegalMove, purchase_state_move
 
 logger = logging.getLogger("purchases.fulfilment")
 
 RETRIES_EXHAUSTED = "retries exhausted"
+CARD_REFUSED = "card token refused"
 COMPENSATION_INCOMPLETE = "compensation incomplete"
 # payment_service statuses that still hold money on the card, or took it.
 RELEASE_BY_VOID = frozenset({"pending", "authorized"})
@@ -163,6 +164,9 @@ def purchase_advance(*, purchase: Purchase) -> Purchase:
             _book_delivery(purchase)
     except PaymentDeclined as exc:
         purchase_fail(purchase=purchase, reason=f"payment declined: {exc.reason}")
+    except CardRefused as exc:
+        # Nothing was bought or held: the order stays pending, to be bought with a good card.
+        purchase_fail(purchase=purchase, reason=f"{CARD_REFUSED}: {exc}", compensate=False)
     except PartnerRefused as exc:
         purchase_fail(purchase=purchase, reason=str(exc))
     except PartnerUnavailable as exc:
@@ -187,21 +191,23 @@ def purchase_postpone(*, purchase: Purchase, error: str) -> Purchase:
     return purchase
 
 
-def purchase_fail(*, purchase: Purchase, reason: str) -> Purchase:
+def purchase_fail(*, purchase: Purchase, reason: str, compensate: bool = True) -> Purchase:
     """Give up: move to FAILED (voucher use given back in the same transaction), then
-    compensate: the supplier order, the payment and the customer's order."""
+    compensate: the supplier order, the payment and the customer's order. `compensate=False`
+    when nothing was bought, held or booked and the order is left as it is."""
     try:
         with transaction.atomic():
             purchase_state_move(
                 purchase=purchase, to=states.FAILED, note=reason,
                 fields={"failure_reason": reason[:2000], "card_token": "",
-                        "compensation_pending": True, "next_attempt_at": claim_until()})
+                        "compensation_pending": compensate,
+                        "next_attempt_at": claim_until() if compensate else None})
             if purchase.voucher_id is not None:
                 voucher_release(voucher_id=purchase.voucher_id)
     except IllegalMove:
         purchase.refresh_from_db()
         return purchase
-    return purchase_compensate(purchase=purchase)
+    return purchase_compensate(purchase=purchase) if compensate else purchase
 
 
 def _release_payment(purchase: Purchase) -> None:

@@ -39,6 +39,13 @@ class PaymentDeclined(PartnerRefused):
         self.payment_id = payment_id
 
 
+class CardRefused(PartnerRefused):
+    """payment_service refused the card token itself (400): no card to charge."""
+
+    def __init__(self, message: str):
+        super().__init__(PAYMENT, message, status=400)
+
+
 class PartnerUnavailable(Exception):
     """A partner could not answer now; try again later."""
 
@@ -143,8 +150,8 @@ def _payment(response: requests.Response, *, expect: tuple[int, ...] = (200,)) -
 def payment_authorize(*, reference: str, amount: str, card_token: str, user_id) -> dict:
     """Hold `amount` on the card; the same reference answers the same payment.
 
-    A decline raises `PaymentDeclined` (final); a provider failure is a 503, so
-    `PartnerUnavailable` (the purchase waits and retries).
+    A decline raises `PaymentDeclined` (final), an unknown card token `CardRefused`; a
+    provider failure is a 503, so `PartnerUnavailable` (the purchase waits and retries).
     """
     body = {"reference": reference, "amount": amount, "currency": "BRL",
             "card_token": card_token, "user_id": str(user_id)}
@@ -154,6 +161,8 @@ def payment_authorize(*, reference: str, amount: str, card_token: str, user_id) 
         error = _error(response)
         raise PaymentDeclined(_error_message(response), reason=error.get("reason") or "declined",
                               payment_id=(error.get("details") or {}).get("payment_id"))
+    if response.status_code == 400 and "card_token" in (_error(response).get("details") or {}):
+        raise CardRefused(_error_message(response))
     return _payment(response, expect=(200, 201))
 
 

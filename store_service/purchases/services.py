@@ -13,7 +13,12 @@ from vouchers.services import voucher_discount, voucher_redeem
 from common.errors import Conflict, PaymentDeclined, UpstreamUnavailable
 from common.tracing import inject_context, linked_span
 from purchases import partners, states
-from purchases.fulfilment import claim_until, purchase_advance, purchase_postpone
+from purchases.fulfilment import (
+    CARD_REFUSED,
+    claim_until,
+    purchase_advance,
+    purchase_postpone,
+)
 from purchases.models import Purchase
 from purchases.partners import PartnerRefused, PartnerUnavailable
 from purchases.states import purchase_state_begin
@@ -90,6 +95,9 @@ def purchase_create(*, user_id, order_id, address: dict, card_token: str,
     except IntegrityError as exc:  # a concurrent purchase of the same order won the race
         raise Conflict(ALREADY_ACTIVE) from exc
     purchase = purchase_advance(purchase=purchase)
+    if purchase.state == states.FAILED and purchase.failure_reason.startswith(CARD_REFUSED):
+        raise ValidationError({"payment": {"card_token": [
+            "payment_service does not know this card token; the order is still pending."]}})
     payment = purchase.payment or {}
     if purchase.state == states.FAILED and payment.get("status") == "declined":
         reason = payment.get("reason") or "card_declined"

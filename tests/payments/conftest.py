@@ -73,7 +73,7 @@ class Shop:
     def stop(self, service: str) -> None:
         process = self.processes.pop(service, None)
         if process is not None:
-            stop_group(process, grace=10)
+            stop_group(process, grace=5)
 
     def start_worker(self) -> None:
         spec = worker_spec(["store_service"], self.env)

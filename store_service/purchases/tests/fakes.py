@@ -189,7 +189,9 @@ class FakePartners:
         if token == "tok_processingError":
             return _error(503, "upstream_unavailable", "The card provider is unavailable.")
         if token not in CARDS:
-            return _error(400, "validation_error", "Unknown card token.")
+            return _json(400, {"error": {
+                "status": 400, "code": "validation_error", "message": "Invalid input.",
+                "details": {"card_token": ["Unknown card token."]}, "request_id": "test"}})
         with self.lock:
             payment = self.payment_for(body["reference"])
             created = payment is None

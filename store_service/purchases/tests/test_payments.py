@@ -221,6 +221,29 @@ def test_the_largest_order_total_is_bought_and_shown_without_error(api_client, p
     assert Purchase.objects.get(pk=body["id"]).total == Decimal("99999999999999.99")
 
 
+def test_an_unknown_card_token_is_400_and_leaves_the_order_pending(api_client, partners,
+                                                                    user_id, address):
+    voucher = VoucherFactory(code="KEEP", max_uses=1)
+
+    order, response = _buy(api_client, partners, user_id, address, token="tok_typo",
+                           voucher_code="KEEP")
+
+    assert response.status_code == 400
+    assert "card_token" in response.json()["error"]["details"]["payment"]
+    purchase = Purchase.objects.get(order_id=order["id"])
+    assert purchase.state == "FAILED" and purchase.failure_reason.startswith(
+        "card token refused")
+    assert purchase.compensation_pending is False
+    assert partners.orders[order["id"]]["status"] == "pending"  # buy it again with a good card
+    assert partners.status_puts == [] and partners.supplier_posts == []
+    voucher.refresh_from_db()
+    assert voucher.uses == 0
+    again = api_client.post("/api/purchases", {"order_id": order["id"], "address": address,
+                                               "payment": {"card_token": "tok_visa"}},
+                            format="json", **auth_header(user_id=user_id))
+    assert again.status_code == 201 and again.json()["state"] == "RESERVE_DELIVERED"
+
+
 def test_a_purchase_needs_a_card_token(api_client, partners, user_id, address):
     order = partners.add_order(user_id=user_id)
 
