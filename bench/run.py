@@ -61,6 +61,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="open connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="",
+                        help="gunicorn worker class (default: sync with one thread, gthread "
+                             "with more); gthread keeps connections alive between requests")
+    parser.add_argument("--keepalive", type=float, default=None,
+                        help="gunicorn --keep-alive seconds (gthread workers only)")
     parser.add_argument("--base-port", type=int, default=3100,
                         help="baseline port; services on the next ones (another free one if taken)")
     parser.add_argument("--keep-db", action="store_true",
@@ -324,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _terminate)
     ports = bench_stack.pick_ports(args.base_port)
     env = bench_stack.base_env(ports)
-    stack = Stack(ports=ports, env=env, workers=args.workers, threads=args.threads)
+    stack = Stack(ports=ports, env=env, workers=args.workers, threads=args.threads,
+                  worker_class=args.worker_class, keepalive=args.keepalive)
     started_at = datetime.now(UTC)
     load_before = os.getloadavg()
     results: list[load.Result] = []
@@ -334,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"setting up bench databases for {', '.join(present)}")
         bench_stack.ensure_databases(present, fresh=not args.keep_db)
         services = [s for s in present if set_up_service(s, env, stack.notes)]
-        log(f"starting gunicorn (--workers {args.workers} --threads {args.threads}) on "
+        log(f"starting gunicorn ({stack.gunicorn_settings()}) on "
             + ", ".join(f"{n}:{p}" for n, p in ports.items()))
         ready = start(stack, services)
         if not {"user_service", "product_service", BASELINE} <= set(ready):
@@ -375,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "duration": args.duration, "warmup": args.warmup, "concurrency": args.concurrency,
         "rounds": args.rounds,
-        "gunicorn": f"--workers {args.workers} --threads {args.threads}",
+        "gunicorn": stack.gunicorn_settings(),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
         "cpus": os.cpu_count(), "label": args.label, "notes": stack.notes,

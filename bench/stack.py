@@ -119,6 +119,10 @@ class Stack:
     env: dict[str, str]
     workers: int = 2
     threads: int = 1
+    # gunicorn's worker class ("" = sync with one thread, gthread with more) and keep-alive
+    # seconds (gthread only: sync workers close every connection after its response).
+    worker_class: str = ""
+    keepalive: float | None = None
     gunicorn_args: list[str] = field(default_factory=list)
     processes: dict[str, Process] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -132,13 +136,25 @@ class Stack:
         command = [str(GUNICORN), app, "--chdir", str(chdir),
                    "--bind", f"127.0.0.1:{self.ports[name]}",
                    "--workers", str(self.workers), "--threads", str(self.threads),
-                   "--worker-class", "gthread" if self.threads > 1 else "sync",
+                   "--worker-class", self.gunicorn_worker_class(),
                    "--log-level", "warning", "--graceful-timeout", "5", "--timeout", "60",
+                   *(["--keep-alive", str(self.keepalive)] if self.keepalive is not None
+                     else []),
                    *self.gunicorn_args]
         with log.open("w") as out:
             popen = start_group(command, env=env, stdout=out)
         process = self.processes[name] = Process(name, self.ports[name], popen, log)
         return process
+
+    def gunicorn_worker_class(self) -> str:
+        return self.worker_class or ("gthread" if self.threads > 1 else "sync")
+
+    def gunicorn_settings(self) -> str:
+        """The settings every process runs with, as gunicorn flags (for the results)."""
+        flags = (f"--workers {self.workers} --threads {self.threads} "
+                 f"--worker-class {self.gunicorn_worker_class()}")
+        return flags + (f" --keep-alive {self.keepalive:g}" if self.keepalive is not None
+                        else "")
 
     def start_service(self, service: str) -> Process:
         return self.gunicorn(service, ROOT / service, "config.wsgi:application", self.env)
