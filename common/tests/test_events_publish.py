@@ -5,13 +5,11 @@ import uuid
 
 import pytest
 from django.db import transaction
-from opentelemetry import trace
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace import TracerProvider
 
 from common.events import InvalidEvent, event_types, publish, schema_for, validate_event
 from common.events.models import OutboxEvent
 from common.request_id import request_id_var
-from common.tracing import configure_tracing
 
 USER_ID = "2f1d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b"
 ORDER_ID = "7e2a1b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
@@ -126,8 +124,7 @@ def test_the_request_id_travels_as_an_extension_attribute():
 
 @pytest.mark.django_db
 def test_the_current_span_travels_as_traceparent():
-    configure_tracing("common_tests", exporter=InMemorySpanExporter(), batch=False)
-    tracer = trace.get_tracer("test")
+    tracer = TracerProvider().get_tracer("test")  # a provider of its own: the global stays
     with tracer.start_as_current_span("request") as span:
         envelope = publish(type="shop.user.registered", subject=USER_ID,
                            data=SAMPLES["shop.user.registered"])
