@@ -13,29 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from common.db import database_create, database_drop, postgres_reachable
+from common.db import database_create, database_drop
 from launcher.ports import free_port
 from launcher.processes import start_group, stop_group
 from launcher.readiness import wait_for_url
+from tests.e2e.running_platform import postgres_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = REPO_ROOT / "compose" / "entrypoint.sh"
 SERVICE_DIR = REPO_ROOT / "user_service"
 # DATABASE_NAME_PREFIX keeps parallel runs apart, as it does for the service suites.
 DATABASE = f"{os.environ.get('DATABASE_NAME_PREFIX', '')}deploytest_user_service"
-LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
-
-
-def _postgres_server() -> str | None:
-    """The PostgreSQL server the suites use (POSTGRES_URL, else the local one if it answers)."""
-    url = (os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES_URL).rstrip("/")
-    return url if postgres_reachable(url) else None
 
 
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory):
     """A fresh PostgreSQL database for user_service, dropped afterwards; SQLite without a server."""
-    server = _postgres_server()
+    server = postgres_server()
     if server is None:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'user_service.sqlite3'}"
         return

@@ -28,6 +28,7 @@ GATEWAY_VARIABLES = ("GATEWAY_PORT", "GATEWAY_RATE_LIMIT", "GATEWAY_RATE_BURST",
 
 
 CONTRACT_GATEWAY_PORT = 8080
+LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 
 
 def free_port_offset() -> int:
@@ -59,6 +60,30 @@ def platform_env(sqlite_dir: Path, **extra: str) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
     })
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(extra)
+    return env
+
+
+def postgres_server() -> str | None:
+    """The PostgreSQL server of the platform suites (POSTGRES_URL, else the local one), when
+    it answers; None otherwise."""
+    from common.db import postgres_reachable
+
+    url = (os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES_URL).rstrip("/")
+    return url if postgres_reachable(url, timeout=2) else None
+
+
+def postgres_platform_env(*, postgres_url: str, prefix: str, admin: tuple[str, str],
+                          **extra: str) -> dict[str, str]:
+    """The shell's environment for a platform on PostgreSQL: databases `<prefix><service>`,
+    DEBUG on, the given dev admin, quiet logs; `extra` on top."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SQLITE_DIR")}
+    env.update({
+        "POSTGRES_URL": postgres_url, "DATABASE_NAME_PREFIX": prefix, "DJANGO_DEBUG": "true",
+        "DEV_ADMIN_EMAIL": admin[0], "DEV_ADMIN_PASSWORD": admin[1], "LOG_LEVEL": "WARNING",
+        "NO_COLOR": "1", "PYTHONUNBUFFERED": "1",
+    })
     env.update(extra)
     return env
 

@@ -8,7 +8,6 @@ proxy, so a test can stop the carrier and stop "its PostgreSQL" without touching
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import psycopg
 import pytest
 import requests
 
-from common.db import database_drop, postgres_reachable
+from common.db import database_drop
 from common.services import SERVICE_PORTS
 from launcher.gateway import find_nginx
 from launcher.options import parse_options
@@ -30,18 +29,14 @@ from tests.e2e.running_platform import (
     RunningPlatform,
     free_port_offset,
     manage_all,
+    postgres_platform_env,
+    postgres_server,
     present_services,
 )
 from tests.platform.tcp_proxy import TcpProxy
 
-LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432"
 ADMIN = ("e2e-admin@example.com", "e2e-admin-password")
 SEPARATE = "carrier_service"
-
-
-def _postgres_url() -> str | None:
-    url = (os.environ.get("POSTGRES_URL") or LOCAL_POSTGRES).rstrip("/")
-    return url if postgres_reachable(url, timeout=2) else None
 
 
 def _skip_reason() -> str | None:
@@ -49,7 +44,7 @@ def _skip_reason() -> str | None:
         return "nginx is not installed (apt-get install nginx); CI installs it"
     if set(present_services()) != set(SERVICE_PORTS):
         return "not every service is present"
-    if _postgres_url() is None:
+    if postgres_server() is None:
         return "PostgreSQL is not reachable (POSTGRES_URL or 127.0.0.1:5432); CI provides it"
     return None
 
@@ -103,18 +98,13 @@ def platform() -> Iterator[Platform]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    postgres_url = _postgres_url()
+    postgres_url = postgres_server()
     prefix = f"e2e_{uuid.uuid4().hex[:8]}_"
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SQLITE_DIR")}
-    env.update({
-        "POSTGRES_URL": postgres_url, "DATABASE_NAME_PREFIX": prefix, "DJANGO_DEBUG": "true",
-        "DEV_ADMIN_EMAIL": ADMIN[0], "DEV_ADMIN_PASSWORD": ADMIN[1], "LOG_LEVEL": "WARNING",
-        "GATEWAY_RATE_LIMIT": "60000r/m", "GATEWAY_RATE_BURST": "2000", "NO_COLOR": "1",
-        "PURCHASE_RETRY_BASE_SECONDS": "1", "PURCHASE_RETRY_MAX_SECONDS": "2",
-        "PURCHASE_WORKER_INTERVAL": "0.5", "BREAKER_RESET_TIMEOUT": "2",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = postgres_platform_env(
+        postgres_url=postgres_url, prefix=prefix, admin=ADMIN,
+        GATEWAY_RATE_LIMIT="60000r/m", GATEWAY_RATE_BURST="2000",
+        PURCHASE_RETRY_BASE_SECONDS="1", PURCHASE_RETRY_MAX_SECONDS="2",
+        PURCHASE_WORKER_INTERVAL="0.5", BREAKER_RESET_TIMEOUT="2")
     offset = free_port_offset()
     proxy = TcpProxy(upstream=(urlsplit(postgres_url).hostname or "127.0.0.1",
                                urlsplit(postgres_url).port or 5432))
