@@ -1,9 +1,10 @@
 """The purchase chain with its payment on PostgreSQL, every service a real process.
 
-The fixture migrates the services a purchase needs (`manage_all.py --only … setup`) into
-databases of their own, then starts each one under gunicorn in its own process group, plus the
-store's purchase worker, so a test can restart payment_service with a flaky provider, stop it,
-stand a refusing carrier in the carrier's place, or `kill -9` the worker.
+The fixture migrates the services a purchase needs (`manage_all.py --only <service> setup`,
+three at a time) into databases of their own, then starts each one under gunicorn in its own
+process group, plus the store's purchase worker, so a test can restart payment_service with a
+flaky provider, stop it, stand a refusing carrier in the carrier's place, or `kill -9` the
+worker.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -217,6 +219,18 @@ def money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+def _setup(services: tuple[str, ...], env: dict[str, str]) -> None:
+    """`manage_all.py setup` for each service: the first alone (it also makes any missing
+    token keys), the others side by side, each on its own database."""
+    def one(service: str) -> None:
+        result = manage_all("--only", service, "setup", env=env, timeout=600)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+    one(services[0])
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(one, services[1:]))
+
+
 @pytest.fixture(scope="session")
 def shop() -> Iterator[Shop]:
     postgres_url = _postgres_url()
@@ -241,8 +255,7 @@ def shop() -> Iterator[Shop]:
     })
     world = Shop(env=env, postgres_url=postgres_url, prefix=prefix, offset=offset)
     try:
-        result = manage_all("--only", ",".join(SERVICES), "setup", env=env, timeout=600)
-        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+        _setup(SERVICES, env)
         for service in SERVICES:
             world.start(service)
         world.start_worker()
