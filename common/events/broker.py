@@ -179,6 +179,11 @@ class Broker:
 
         return self._run(fetch(), timeout=wait + self.timeout)
 
+    def unsubscribe(self, subscription: Any) -> None:
+        """Best effort: a subscription given up on after a failure."""
+        with contextlib.suppress(Exception):
+            self._run(subscription.unsubscribe())
+
     def ack(self, *messages: Any) -> None:
         """Acknowledge each message, in order, in one hop to the loop."""
         async def ack_all():

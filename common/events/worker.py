@@ -55,13 +55,20 @@ class EventWorker:
         self.stop = threading.Event()
         self.broker = Broker(self.url, name=f"{settings.SERVICE_NAME}-events")
         self._connected = threading.Lock()
+        self._stream_ready = False
 
     # -- connection ----------------------------------------------------------------------------
 
     def _ensure_connected(self) -> None:
+        """Connect and make sure the stream exists: once, and again after a failure."""
         with self._connected:
             self.broker.connect()
-            self.broker.ensure_stream(stream_settings())
+            if not self._stream_ready:
+                self.broker.ensure_stream(stream_settings())
+                self._stream_ready = True
+
+    def _broker_failed(self) -> None:
+        self._stream_ready = False  # it may have been lost with the broker: check it again
 
     # -- loops ---------------------------------------------------------------------------------
 
@@ -82,6 +89,7 @@ class EventWorker:
                 if sent < batch:
                     self.stop.wait(interval)
             except (BrokerUnavailable, RelayFailed) as error:
+                self._broker_failed()
                 pause = backoff.failed()
                 logger.warning("relay: broker unavailable, next try in %.1f s: %s", pause, error)
                 self.stop.wait(pause)
@@ -113,13 +121,22 @@ class EventWorker:
                 pause = backoff.failed()
                 logger.warning("consumer: broker unavailable, next try in %.1f s: %s",
                                pause, error)
+                subscription = self._drop(subscription)
                 self.stop.wait(pause)
             except Exception:
                 pause = backoff.failed()
                 logger.exception("consumer: unexpected failure, next try in %.1f s", pause)
-                subscription = None
+                subscription = self._drop(subscription)
                 self.stop.wait(pause)
         connection.close()
+
+    def _drop(self, subscription) -> None:
+        """Forget the subscription after a failure: the next try binds again, recreating the
+        stream and the durable consumer if the broker lost them."""
+        self._broker_failed()
+        if subscription is not None:
+            self.broker.unsubscribe(subscription)
+        return None
 
     def run(self, *, on_start: Callable[[], None] | None = None) -> None:
         """Start the loops in threads and wait until `stop` is set; then close the connection."""

@@ -1,6 +1,7 @@
 """Relay and consumer against a real nats-server (started here on free ports)."""
 
 import json
+import shutil
 import uuid
 
 import pytest
@@ -274,3 +275,32 @@ def test_a_batch_is_handled_in_stream_order_and_a_failure_holds_back_what_follow
     assert not DeadLetter.objects.exists()
     assert list(InboxEvent.objects.order_by("stream_sequence").values_list(
         "stream_sequence", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_a_broker_replaced_with_an_empty_one_gets_the_stream_and_consumer_again():
+    import threading
+
+    from common.events.worker import EventWorker
+    from launcher.readiness import wait_until
+
+    first = LocalBroker().start()
+    with override_settings(EVENT_HANDLERS=HANDLERS, EVENT_RELAY_MAX_BACKOFF=0.5):
+        worker = EventWorker(url=first.url)
+        thread = threading.Thread(target=worker.run)
+        thread.start()
+        try:
+            publish(type="shop.product.changed", subject="p1", data=product("before"))
+            wait_until(lambda: Group.objects.count() == 1, timeout=20, interval=0.1,
+                       what="the first event handled")
+            first.stop()
+            shutil.rmtree(first.store)  # its disk is lost: no stream, no consumer
+            first.start()
+            publish(type="shop.product.changed", subject="p2", data=product("after"))
+            wait_until(lambda: Group.objects.count() == 2, timeout=30, interval=0.1,
+                       what="the event after the new broker")
+        finally:
+            worker.stop.set()
+            thread.join(timeout=20)
+            first.close()
+    assert sorted(Group.objects.values_list("name", flat=True)) == [
+        "shop.product.changed:p1:before", "shop.product.changed:p2:after"]
