@@ -16,7 +16,6 @@ from supplier.models import (
     Provider,
     SupplierOrder,
     SupplierOrderLine,
-    SupplierOrderStatus,
     SupplierProduct,
 )
 from supplier.provider_directory import PROVIDERS
@@ -80,7 +79,7 @@ def _create_order(*, reference: str, wanted: dict) -> None:
         # unique index and then fails, before it touches any stock.
         order = SupplierOrder.objects.create(
             order_number=_new_order_number(), reference=reference,
-            status=SupplierOrderStatus.CONFIRMED,
+            status=order_states.SUPPLIER_ORDER_STATE.initial,
             estimated_ship_date=timezone.localdate() + timedelta(
                 days=settings.SUPPLIER_SHIP_DAYS))
         _take_stock(wanted)
@@ -108,16 +107,14 @@ def supplier_order_create(*, reference: str, items: list[dict]) -> tuple[Supplie
 def supplier_order_cancel(*, order: SupplierOrder) -> SupplierOrder:
     """Cancel an order and give its stock back, exactly once; cancelling again changes nothing."""
     with transaction.atomic():
-        locked = SupplierOrder.objects.select_for_update().get(pk=order.pk)
-        if not order_states.can_move(current=locked.status, target=order_states.CANCELLED):
-            return selectors.supplier_order_get(order_number=locked.order_number)
         now = timezone.now()
-        for line in sorted(locked.lines.all(), key=lambda line: str(line.product_id)):
-            given_back = SupplierProduct.objects.filter(product_id=line.product_id).update(
-                stock=F("stock") + line.quantity, updated_at=now)
-            if not given_back:  # the row was deleted in the admin since: recreate it
-                SupplierProduct.objects.create(product_id=line.product_id, stock=line.quantity)
-        locked.status = order_states.CANCELLED
-        locked.cancelled_at = now
-        locked.save(update_fields=["status", "cancelled_at", "updated_at"])
-    return selectors.supplier_order_get(order_number=locked.order_number)
+        moved = order_states.supplier_order_state_move(
+            order=order, to=order_states.CANCELLED, fields={"cancelled_at": now})
+        if moved:
+            for line in sorted(order.lines.all(), key=lambda line: str(line.product_id)):
+                given_back = SupplierProduct.objects.filter(product_id=line.product_id).update(
+                    stock=F("stock") + line.quantity, updated_at=now)
+                if not given_back:  # the row was deleted in the admin since: recreate it
+                    SupplierProduct.objects.create(product_id=line.product_id,
+                                                   stock=line.quantity)
+    return selectors.supplier_order_get(order_number=order.order_number)
