@@ -14,6 +14,7 @@ ERROR_ENVELOPE_SCHEMA = {
             "message": {"type": "string"},
             "details": {"nullable": True},
             "request_id": {"type": "string", "nullable": True},
+            "reason": {"type": "string"},
         },
     }},
 }

@@ -34,6 +34,9 @@ class ErrorBodySerializer(serializers.Serializer):
     message = serializers.CharField()
     details = serializers.JSONField(allow_null=True)
     request_id = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(required=False,
+                                   help_text="Why the domain refused, when it names it "
+                                             "(snake_case, stable).")
 
 
 class ErrorEnvelopeSerializer(serializers.Serializer):
@@ -74,6 +77,7 @@ ERROR_RESPONSES = {
     401: _error("Not authenticated"),
     403: _error("Not allowed"),
     404: _error("Not found"),
+    402: _error("Payment declined (`payment_declined`, with the decline's `reason`)"),
     409: _error("Conflict"),
     429: _error("Too many requests"),
     503: _error("A dependency is unavailable"),

@@ -1,6 +1,6 @@
 """HTTP API of purchases: one view per operation, each with its own serializers."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -9,15 +9,13 @@ from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
 from common.auth import Role, is_admin
-from common.openapi import ErrorEnvelopeSerializer, PageQuerySerializer, error_responses, paginated
+from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from purchases import selectors, services, states
 
 # Money as the model holds it (Decimal(16, 2), like order totals), so every total that can be
 # saved can be shown.
 MONEY_DIGITS = 16
-# common.openapi documents no 402 yet; the one route that answers it adds the envelope here.
-DECLINED_RESPONSE = {402: OpenApiResponse(ErrorEnvelopeSerializer, description="Card declined")}
 
 
 class IsCustomer(BasePermission):
@@ -139,7 +137,7 @@ class PurchaseListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: PurchaseOutputSerializer, 202: PurchaseOutputSerializer,
-                   **error_responses(400, 401, 403, 404, 409, 503), **DECLINED_RESPONSE},
+                   **error_responses(400, 401, 402, 403, 404, 409, 503)},
         description="201 when the purchase reached RESERVE_DELIVERED or FAILED (see "
                     "`state`/`failure_reason`); 202 when it is waiting for a retry; 402 "
                     "`payment_declined` with `reason` and `details.purchase_id` when the card "

@@ -350,9 +350,13 @@ def test_routes_without_a_token_are_401(anonymous_client):
 
 
 def test_the_openapi_document_names_every_route(anonymous_client):
-    paths = set(anonymous_client.get("/api/schema/", HTTP_ACCEPT="application/json")
-                .json()["paths"])
+    document = anonymous_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    paths = set(document["paths"])
 
     assert {"/api/payments", "/api/payments/{payment_id}",
             "/api/payments/{payment_id}/capture", "/api/payments/{payment_id}/void",
             "/api/payments/{payment_id}/refund"} <= paths
+    declined = document["paths"]["/api/payments"]["post"]["responses"]["402"]
+    assert declined["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
+    error = document["components"]["schemas"]["ErrorBody"]
+    assert "reason" in error["properties"] and "reason" not in error["required"]

@@ -296,3 +296,5 @@ def test_the_openapi_document_lists_the_routes(api_client):
     assert {"/api/purchases", "/api/purchases/{purchase_id}",
             "/api/purchases/{purchase_id}/retry", "/api/vouchers",
             "/api/vouchers/{voucher_id}"} <= set(paths)
+    declined = paths["/api/purchases"]["post"]["responses"]["402"]
+    assert declined["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
