@@ -25,7 +25,7 @@ def ready_table(
     services: dict[str, int],
     gateway_port: int | None,
     gateway_note: str | None,
-    worker: bool,
+    workers: list[tuple[str, str]],
     seconds: float,
     environ: os._Environ[str] | dict[str, str],
     broker_url: str | None = None,
@@ -44,8 +44,8 @@ def ready_table(
     for name, port in services.items():
         base = f"http://127.0.0.1:{port}"
         rows.append(f"  {name:<{width}} {base + '/api/docs/':<38} {base}/admin/")
-    if worker:
-        rows.append(f"  {'store_worker':<{width}} manage.py process_purchases (no HTTP)")
+    for child, command in workers:
+        rows.append(f"  {child:<{width}} manage.py {command} (no HTTP)")
     if event_workers:
         rows.append(f"  {'<name>_events':<{width}} manage.py run_events (relay + consumer): "
                     f"{', '.join(event_workers)}")

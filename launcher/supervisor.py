@@ -1,5 +1,5 @@
-"""Start the broker, the named services, their event workers, the purchase worker and the
-gateway; supervise; stop them all."""
+"""Start the broker, the named services, their event workers, the background workers (purchases,
+order expiry) and the gateway; supervise; stop them all."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ from launcher.summary import ready_table
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN_CONFIG = ROOT / "compose" / "gunicorn.conf.py"  # the same settings as the images
-WORKER = ("store_service", "process_purchases")
+# Background workers without HTTP: the child's name, its service and its management command.
+WORKERS = (
+    ("store_worker", "store_service", "process_purchases"),
+    ("order_expiry", "order_service", "expire_orders"),
+)
 POLL_SECONDS = 0.2
 EARLY_EXIT_SECONDS = 30  # a child dying this soon is most likely unmigrated databases
 
@@ -55,13 +59,18 @@ def service_spec(name: str, port: int, options: LaunchOptions,
     )
 
 
-def worker_spec(names: list[str], env: dict[str, str]) -> ChildSpec | None:
-    service, command = WORKER
-    commands = (ROOT / service).glob(f"*/management/commands/{command}.py")
-    if service not in names or not any(commands):
-        return None
-    return ChildSpec(name="store_worker", argv=[sys.executable, "manage.py", command],
-                     cwd=ROOT / service, env=env)
+def worker_specs(names: list[str], env: dict[str, str]) -> list[ChildSpec]:
+    """The background workers of the named services that have their command."""
+    return [ChildSpec(name=child, argv=[sys.executable, "manage.py", command],
+                      cwd=ROOT / service, env=env)
+            for child, service, command in WORKERS
+            if service in names
+            and any((ROOT / service).glob(f"*/management/commands/{command}.py"))]
+
+
+def worker_spec(service: str, env: dict[str, str]) -> ChildSpec:
+    """The one background worker of `service` (tests start and kill it on its own)."""
+    return next(spec for spec in worker_specs([service], env))
 
 
 def events_spec(name: str, env: dict[str, str]) -> ChildSpec:
@@ -164,9 +173,8 @@ def run_platform(names: list[str], args: list[str]) -> int:
     specs += [service_spec(name, port, options, service_envs[name])
               for name, port in ports.items()]
     specs += [events_spec(name, service_envs[name]) for name in ports]
-    worker = worker_spec(list(ports), env)
-    if worker:
-        specs.append(worker)
+    workers = worker_specs(list(ports), env)
+    specs += workers
 
     gateway_note = None
     values = gateway_values(os.environ, options.port_offset)
@@ -205,7 +213,8 @@ def run_platform(names: list[str], args: list[str]) -> int:
 
     def on_ready(seconds: float) -> None:
         log.write(ready_table(services=ports, gateway_port=gateway_port if nginx else None,
-                              gateway_note=gateway_note, worker=worker is not None,
+                              gateway_note=gateway_note,
+                              workers=[(spec.name, spec.argv[-1]) for spec in workers],
                               seconds=seconds, environ=os.environ,
                               broker_url=nats_url, broker_started=broker is not None,
                               event_workers=[events_child_name(name) for name in ports]))

@@ -18,7 +18,6 @@ from nats.errors import TimeoutError as NatsTimeoutError
 
 from launcher.broker import broker_ports, broker_url
 from launcher.readiness import wait_until
-from tests.platform.conftest import platform  # noqa: F401  (the session's running platform)
 from tests.platform.test_journey import ADDRESS, Customer, _products
 
 pytestmark = pytest.mark.e2e
@@ -74,7 +73,7 @@ async def _order_events(url: str, order_id: str) -> list[str]:
         await client.close()
 
 
-def test_the_journey_is_told_back_in_notifications_and_emails_within_5_s(platform):  # noqa: F811
+def test_the_journey_is_told_back_in_notifications_and_emails_within_5_s(platform):
     customer = Customer(platform)
     me = customer.register_and_log_in()
     (product,) = _products(customer, 1)
@@ -106,7 +105,7 @@ def test_the_journey_is_told_back_in_notifications_and_emails_within_5_s(platfor
 
 
 def test_a_declined_card_is_told_back_as_a_failed_purchase_with_no_money_taken(
-        platform):  # noqa: F811
+        platform):
     customer = Customer(platform)
     customer.register_and_log_in()
     (product,) = _products(customer, 1)

@@ -78,7 +78,7 @@ class Shop:
             stop_group(process, grace=5)
 
     def start_worker(self) -> None:
-        spec = worker_spec(["store_service"], self.env)
+        spec = worker_spec("store_service", self.env)
         self.processes["worker"] = start_group(spec.argv, cwd=spec.cwd, env=spec.env)
 
     def kill_worker(self) -> None:

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 import requests
 
-from tests.platform.conftest import Platform, wait_until
+from launcher.readiness import wait_until
+from tests.platform.world import Platform
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,5 @@
-"""The whole platform on PostgreSQL, started once for the journey and the fuzzing suites.
+"""The whole platform on PostgreSQL, started once per test session and shared by the journey,
+fuzzing, events and security suites (registered in tests/conftest.py).
 
 `manage_all.py up` runs every service but the carrier behind the gateway (ports moved by a
 free offset); the carrier runs beside it under gunicorn, on a database reached through a TCP
@@ -23,7 +24,7 @@ from common.services import SERVICE_PORTS
 from launcher.gateway import find_nginx
 from launcher.options import parse_options
 from launcher.processes import start_group, stop_group
-from launcher.readiness import wait_for_url, wait_until  # noqa: F401 (test_journey imports it)
+from launcher.readiness import wait_for_url
 from launcher.supervisor import service_spec
 from tests.e2e.running_platform import (
     RunningPlatform,
