@@ -334,6 +334,26 @@ def child_store_service(probe: Probe) -> None:
                    "reference": json.loads(request.body)["reference"], "status": "SCHEDULED",
                    "estimated_delivery_date": "2026-01-06", "cost": "25.00"}))
 
+    payments: dict[str, dict] = {}
+
+    def payment_create(request, match):
+        body = json.loads(request.body)
+        payment = {"id": str(uuid.uuid4()), "reference": body["reference"],
+                   "amount": body["amount"], "currency": "BRL", "status": "authorized",
+                   "card_brand": "visa", "card_last4": "4242", "captured_amount": "0.00",
+                   "refunded_amount": "0.00", "user_id": body.get("user_id")}
+        payments[payment["id"]] = payment
+        return 201, payment
+
+    def payment_capture(request, match):
+        payment = payments[match["id"]]
+        payment.update(status="captured", captured_amount=payment["amount"])
+        return 200, payment
+
+    probe.stub("POST", "payment_service", r"/api/payments", payment_create)
+    probe.stub("POST", "payment_service", r"/api/payments/(?P<id>[0-9a-f-]+)/capture",
+               payment_capture)
+
     first = PurchaseFactory(user_id=user_id)
     small_list = probe.measure("GET", "/api/purchases", headers=user)
     small_detail = probe.measure("GET", f"/api/purchases/{first.id}", headers=user)
@@ -346,7 +366,8 @@ def child_store_service(probe: Probe) -> None:
     def create(count):
         lines["count"] = count
         return probe.measure("POST", "/api/purchases", headers=user,
-                             body=lambda: {"order_id": str(uuid.uuid4()), "address": address})
+                             body=lambda: {"order_id": str(uuid.uuid4()), "address": address,
+                                           "payment": {"card_token": "tok_visa"}})
 
     probe.record("POST /api/purchases (to RESERVE_DELIVERED)", "1-line order", create(1),
                  "50-line order", create(50))
@@ -357,7 +378,7 @@ def child_supplier_service(probe: Probe) -> None:
 
     from common.testing import auth_header
 
-    service = auth_header(role="SERVICE")
+    service = auth_header(role="SERVICE", service="store_service")  # the partners' one caller
     products = SupplierProductFactory.create_batch(50, stock=1_000_000)
     small_info = probe.measure("GET", "/api/info/SP", headers=service)
     probe.record("GET /api/info/<state>", "27 providers", small_info, "27 providers",
@@ -374,7 +395,7 @@ def child_supplier_service(probe: Probe) -> None:
 def child_carrier_service(probe: Probe) -> None:
     from common.testing import auth_header
 
-    service = auth_header(role="SERVICE")
+    service = auth_header(role="SERVICE", service="store_service")  # the partners' one caller
     address = {"street": "Avenida Paulista", "number": "1000", "city": "São Paulo",
                "state": "SP", "zip_code": "01310-100", "country": "BR"}
 

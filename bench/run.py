@@ -64,7 +64,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="",
                         help="gunicorn worker class (default: sync with one thread, gthread "
                              "with more); gthread keeps connections alive between requests")
-    parser.add_argument("--keepalive", type=float, default=None,
+    parser.add_argument("--keepalive", type=int, default=None,
                         help="gunicorn --keep-alive seconds (gthread workers only)")
     parser.add_argument("--base-port", type=int, default=3100,
                         help="baseline port; services on the next ones (another free one if taken)")

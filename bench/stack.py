@@ -122,7 +122,7 @@ class Stack:
     # gunicorn's worker class ("" = sync with one thread, gthread with more) and keep-alive
     # seconds (gthread only: sync workers close every connection after its response).
     worker_class: str = ""
-    keepalive: float | None = None
+    keepalive: int | None = None
     gunicorn_args: list[str] = field(default_factory=list)
     processes: dict[str, Process] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -153,7 +153,7 @@ class Stack:
         """The settings every process runs with, as gunicorn flags (for the results)."""
         flags = (f"--workers {self.workers} --threads {self.threads} "
                  f"--worker-class {self.gunicorn_worker_class()}")
-        return flags + (f" --keep-alive {self.keepalive:g}" if self.keepalive is not None
+        return flags + (f" --keep-alive {self.keepalive}" if self.keepalive is not None
                         else "")
 
     def start_service(self, service: str) -> Process:
