@@ -1,13 +1,15 @@
-"""Fixtures shared by store_service's suites: fresh breakers, fast hashers, API clients."""
+"""Fixtures shared by store_service's suites: fresh breakers and partner settings; an API
+client and fast hashers from `common.testing.fixtures`."""
 
 import pytest
 from purchases.breakers import breakers_reset
-from rest_framework.test import APIClient
+
+from common.testing.fixtures import api_client, fast_password_hashers  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _isolated_settings(fast_password_hashers):  # noqa: F811
+    settings = fast_password_hashers
     settings.REDIS_URL = ""  # breakers in memory unless a test asks for Redis
     settings.BREAKER_FAIL_MAX = 5
     settings.BREAKER_RESET_TIMEOUT = 30
@@ -15,8 +17,3 @@ def _isolated_settings(settings):
     breakers_reset()
     yield settings
     breakers_reset()
-
-
-@pytest.fixture
-def api_client():
-    return APIClient()

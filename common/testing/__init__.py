@@ -1,4 +1,5 @@
-"""Test helpers shared by every service's suite: tokens for any role, an API client."""
+"""Test helpers shared by every service's suite: tokens for any role here; API clients in
+`common.testing.clients`; every shared pytest fixture in `common.testing.fixtures`."""
 
 from common.testing.tokens import auth_header, make_token, read_token
 

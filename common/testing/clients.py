@@ -1,7 +1,9 @@
 """pytest fixtures: DRF API clients carrying a token of each role (or none).
 
-A suite's conftest imports the ones it uses:
+A suite's conftest imports the ones it uses (or takes them all from `common.testing.fixtures`):
 `from common.testing.clients import service_client, user_client  # noqa: F401`.
+`client_for(...)` builds a client with any token `make_token` can mint, for fixtures of a
+suite's own (the store's SERVICE client, a given user's client).
 """
 
 import pytest
@@ -10,28 +12,36 @@ from rest_framework.test import APIClient
 from common.testing.tokens import auth_header
 
 
-def api_client(role: str | None = None) -> APIClient:
+def client_for(role: str | None = None, **token) -> APIClient:
+    """An API client with a bearer token of `role` (claims as `make_token` takes them), or
+    none when `role` is None."""
     client = APIClient()
     if role:
-        client.credentials(**auth_header(role=role))
+        client.credentials(**auth_header(role=role, **token))
     return client
 
 
 @pytest.fixture
+def api_client() -> APIClient:
+    """A client without credentials; a test passes its own headers per request."""
+    return APIClient()
+
+
+@pytest.fixture
 def service_client() -> APIClient:
-    return api_client("SERVICE")
+    return client_for("SERVICE")
 
 
 @pytest.fixture
 def user_client() -> APIClient:
-    return api_client("USER")
+    return client_for("USER")
 
 
 @pytest.fixture
 def admin_client() -> APIClient:
-    return api_client("ADMIN")
+    return client_for("ADMIN")
 
 
 @pytest.fixture
 def anonymous_client() -> APIClient:
-    return api_client()
+    return client_for()

@@ -3,15 +3,15 @@
 import uuid
 
 import pytest
-import responses
 
+from common.testing.fixtures import http_stubs  # noqa: F401  (fixture)
 from purchases.tests.fakes import FakePartners
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def rsps(http_stubs):  # noqa: F811
+    """The `responses` mock the fake partners answer in (`common.testing`'s `http_stubs`)."""
+    return http_stubs
 
 
 @pytest.fixture

@@ -4,25 +4,19 @@ caller the partners accept, and `other_service_client` another service's."""
 import pytest
 from rest_framework.test import APIClient
 
-from common.testing import auth_header
-from common.testing.clients import (  # noqa: F401  (fixtures)
+from common.testing.fixtures import (  # noqa: F401  (fixtures)
     admin_client,
     anonymous_client,
+    client_for,
     user_client,
 )
 
 
-def _client_of(service: str) -> APIClient:
-    client = APIClient()
-    client.credentials(**auth_header(role="SERVICE", service=service))
-    return client
-
-
 @pytest.fixture
 def service_client() -> APIClient:
-    return _client_of("store_service")
+    return client_for("SERVICE", service="store_service")
 
 
 @pytest.fixture
 def other_service_client() -> APIClient:
-    return _client_of("order_service")
+    return client_for("SERVICE", service="order_service")

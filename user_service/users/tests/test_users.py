@@ -17,8 +17,8 @@ def test_me_is_the_caller(as_user, user):
     assert response.json()["id"] == str(user.id)
 
 
-def test_me_without_a_token_is_not_authenticated(api):
-    response = api.get("/api/users/me")
+def test_me_without_a_token_is_not_authenticated(api_client):
+    response = api_client.get("/api/users/me")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
 
@@ -54,18 +54,18 @@ def test_a_user_reading_another_user_is_403(as_user):
     assert response.json()["error"]["code"] == "permission_denied"
 
 
-def test_a_deactivated_user_is_not_found(api, user):
+def test_a_deactivated_user_is_not_found(api_client, user):
     User.objects.filter(id=user.id).update(is_active=False)
 
-    response = api.get(f"/api/users/{user.id}", **auth_header(role="SERVICE"))
+    response = api_client.get(f"/api/users/{user.id}", **auth_header(role="SERVICE"))
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_admin_and_service_read_any_user(as_admin, api, user):
+def test_admin_and_service_read_any_user(as_admin, api_client, user):
     assert as_admin.get(f"/api/users/{user.id}").status_code == 200
-    response = api.get(f"/api/users/{user.id}", **auth_header(role="SERVICE"))
+    response = api_client.get(f"/api/users/{user.id}", **auth_header(role="SERVICE"))
     assert response.status_code == 200
     assert response.json()["id"] == str(user.id)
 
@@ -127,16 +127,17 @@ def test_a_user_cannot_update_or_delete_another_user(as_user):
     assert User.objects.filter(id=other.id).exists()
 
 
-def test_a_service_cannot_update_a_user(api, user):
-    response = api.patch(f"/api/users/{user.id}", {"name": "x"}, format="json",
+def test_a_service_cannot_update_a_user(api_client, user):
+    response = api_client.patch(f"/api/users/{user.id}", {"name": "x"}, format="json",
                          **auth_header(role="SERVICE"))
     assert response.status_code == 403
 
 
-def test_after_delete_the_user_can_no_longer_log_in(as_user, api, user):
+def test_after_delete_the_user_can_no_longer_log_in(as_user, api_client, user):
     assert as_user.delete(f"/api/users/{user.id}").status_code == 204
-    response = api.post("/api/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD},
-                        format="json")
+    response = api_client.post("/api/auth/login",
+                               {"email": user.email, "password": DEFAULT_PASSWORD},
+                               format="json")
     assert response.status_code == 401
 
 
