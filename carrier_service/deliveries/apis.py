@@ -9,12 +9,10 @@ from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
 from common.auth import service_callers
+from common.idempotency import IdempotentCreateApi, reference_field
+from common.lines import LineItemSerializer, line_items_field
 from common.openapi import error_responses
-from common.responses import created_or_replayed
 from deliveries import selectors, services
-
-MAX_ITEMS = 100
-MAX_QUANTITY = 100_000
 
 # Only the store buys from the partners (contract: "Both accept only SERVICE tokens, from
 # store_service"); any other service's token is 403.
@@ -32,11 +30,6 @@ class LocationSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class ItemSerializer(serializers.Serializer):
-    product_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-
-
 class DeliveryOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     tracking_code = serializers.CharField()
@@ -44,7 +37,7 @@ class DeliveryOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     origin = serializers.SerializerMethodField()
     destination = serializers.SerializerMethodField()
-    items = ItemSerializer(many=True)
+    items = LineItemSerializer(many=True)
     items_count = serializers.IntegerField()
     estimated_delivery_date = serializers.DateField()
     cost = serializers.DecimalField(max_digits=10, decimal_places=2)
@@ -57,28 +50,21 @@ class DeliveryOutputSerializer(serializers.Serializer):
         return {"address": delivery.destination}
 
 
-class DeliveryCreateApi(APIView):
+class DeliveryCreateApi(IdempotentCreateApi):
     """`POST /api/delivery`: schedule a delivery; idempotent by `reference` (a repeat is 200)."""
 
     permission_classes = [FromStore]
+    OutputSerializer = DeliveryOutputSerializer
 
     class InputSerializer(serializers.Serializer):
-        reference = serializers.CharField(max_length=255)
+        reference = reference_field()
         origin = LocationSerializer()
         destination = LocationSerializer()
-        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+        items = line_items_field()
 
-    @extend_schema(request=InputSerializer,
-                   responses={201: DeliveryOutputSerializer, 200: DeliveryOutputSerializer,
-                              **error_responses(400, 401, 403)})
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        delivery, created = services.delivery_create(
-            reference=values["reference"], origin=values["origin"]["address"],
-            destination=values["destination"]["address"], items=values["items"])
-        return created_or_replayed(DeliveryOutputSerializer(delivery).data, created=created)
+    def create(self, *, reference, origin, destination, items):
+        return services.delivery_create(reference=reference, origin=origin["address"],
+                                        destination=destination["address"], items=items)
 
 
 class DeliveryDetailApi(APIView):

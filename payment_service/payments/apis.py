@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import admin_or_service_callers, service_callers
+from common.idempotency import IdempotentCreateApi, reference_field
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
-from common.responses import created_or_replayed
 from payments import selectors, services, states
 from payments.models import AMOUNT_MAX_DIGITS, CURRENCY, DECIMAL_PLACES, MAX_AMOUNT
 
@@ -63,35 +63,34 @@ def _amount_field(**kwargs) -> serializers.DecimalField:
     return _money(min_value=MIN_AMOUNT, max_value=MAX_AMOUNT, **kwargs)
 
 
-class PaymentListCreateApi(APIView):
+class PaymentListCreateApi(IdempotentCreateApi):
     """`POST /api/payments` authorizes a card (store only); `GET` lists payments (ADMIN, and
     the store, which looks a payment up by `reference` when an authorization's answer was
     lost)."""
+
+    OutputSerializer = PaymentOutputSerializer
+    error_statuses = (400, 401, 402, 403, 409, 503)
+    create_description = (
+        "201 authorized; 200 the same payment again for a known `reference`; "
+        "402 `payment_declined` with `reason` (`card_declined`, "
+        "`insufficient_funds`) and `details.payment_id`; 409 `reference_reused`; "
+        "503 when the provider failed transiently (try again).")
 
     def get_permissions(self):
         return [FromStore()] if self.request.method == "POST" else [AdminOrStore()]
 
     class InputSerializer(serializers.Serializer):
-        reference = serializers.CharField(max_length=255)
+        reference = reference_field()
         amount = _amount_field()
         currency = serializers.ChoiceField(choices=[CURRENCY], default=CURRENCY)
         card_token = serializers.CharField(max_length=100)
         user_id = serializers.UUIDField(required=False, allow_null=True)
 
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: PaymentOutputSerializer, 200: PaymentOutputSerializer,
-                   **error_responses(400, 401, 402, 403, 409, 503)},
-        description="201 authorized; 200 the same payment again for a known `reference`; "
-                    "402 `payment_declined` with `reason` (`card_declined`, "
-                    "`insufficient_funds`) and `details.payment_id`; 409 `reference_reused`; "
-                    "503 when the provider failed transiently (try again).")
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        payment, created = services.payment_authorize(**data.validated_data)
-        payment = selectors.payment_get(payment_id=payment.pk)
-        return created_or_replayed(PaymentOutputSerializer(payment).data, created=created)
+    def create(self, **values):
+        return services.payment_authorize(**values)
+
+    def output(self, payment) -> dict:
+        return PaymentOutputSerializer(selectors.payment_get(payment_id=payment.pk)).data
 
     @extend_schema(
         parameters=[OpenApiParameter("reference", str),

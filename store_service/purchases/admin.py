@@ -2,17 +2,12 @@
 
 from django.contrib import admin
 
+from common.statemachine.admin import HistoryInline
 from purchases.models import Purchase, PurchaseHistory
 
 
-class PurchaseHistoryInline(admin.TabularInline):
+class PurchaseHistoryInline(HistoryInline):
     model = PurchaseHistory
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_state", "to_state", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Purchase)

@@ -6,40 +6,23 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.addresses import AddressSerializer
 from common.auth import service_callers
+from common.idempotency import IdempotentCreateApi, reference_field
+from common.lines import LineItemSerializer, line_items_field
 from common.openapi import error_responses
-from common.responses import created_or_replayed
 from supplier import selectors, services
-
-MAX_ITEMS = 100
-MAX_QUANTITY = 1_000_000
 
 # Only the store buys from the partners (contract: "Both accept only SERVICE tokens, from
 # store_service"); any other service's token is 403.
 FromStore = service_callers("store_service")
 
 
-class AddressOutputSerializer(serializers.Serializer):
-    street = serializers.CharField()
-    number = serializers.CharField()
-    complement = serializers.CharField()
-    district = serializers.CharField()
-    city = serializers.CharField()
-    state = serializers.CharField()
-    zip_code = serializers.CharField()
-    country = serializers.CharField()
-
-
-class ItemSerializer(serializers.Serializer):
-    product_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-
-
 class OrderOutputSerializer(serializers.Serializer):
     order_number = serializers.CharField()
     reference = serializers.CharField()
     status = serializers.CharField()
-    items = ItemSerializer(many=True, source="lines.all")
+    items = LineItemSerializer(many=True, source="lines.all")
     estimated_ship_date = serializers.DateField()
     created_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(allow_null=True)
@@ -53,7 +36,7 @@ class ProviderInfoApi(APIView):
     class OutputSerializer(serializers.Serializer):
         state = serializers.CharField()
         provider_name = serializers.CharField()
-        address = AddressOutputSerializer(source="*")
+        address = AddressSerializer(source="*")
         lead_time_days = serializers.IntegerField()
 
     @extend_schema(responses={200: OutputSerializer, **error_responses(401, 403, 404)})
@@ -64,23 +47,19 @@ class ProviderInfoApi(APIView):
         return Response(self.OutputSerializer(provider).data)
 
 
-class OrderCreateApi(APIView):
+class OrderCreateApi(IdempotentCreateApi):
     """`POST /api/order`: buy goods; idempotent by `reference` (a repeat answers 200)."""
 
     permission_classes = [FromStore]
+    OutputSerializer = OrderOutputSerializer
+    error_statuses = (400, 401, 403, 409)
 
     class InputSerializer(serializers.Serializer):
-        reference = serializers.CharField(max_length=255)
-        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+        reference = reference_field()
+        items = line_items_field()
 
-    @extend_schema(request=InputSerializer,
-                   responses={201: OrderOutputSerializer, 200: OrderOutputSerializer,
-                              **error_responses(400, 401, 403, 409)})
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order, created = services.supplier_order_create(**data.validated_data)
-        return created_or_replayed(OrderOutputSerializer(order).data, created=created)
+    def create(self, **values):
+        return services.supplier_order_create(**values)
 
 
 def _order_or_404(order_number: str):

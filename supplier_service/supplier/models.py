@@ -5,6 +5,8 @@ import uuid
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
+from common.idempotency.models import ReferencedRecord
+
 STATE_CODE = RegexValidator(r"^[A-Z]{2}$", "A two-letter upper-case state code is required.")
 
 
@@ -58,21 +60,16 @@ class SupplierOrderStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "Cancelled"
 
 
-class SupplierOrder(models.Model):
+class SupplierOrder(ReferencedRecord):
     """Goods bought from the supplier; `reference` is the caller's idempotency key."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order_number = models.CharField(max_length=16, unique=True)
-    reference = models.CharField(max_length=255, unique=True)
     status = models.CharField(max_length=10, choices=SupplierOrderStatus.choices,
                               default=SupplierOrderStatus.CONFIRMED)
     estimated_ship_date = models.DateField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(ReferencedRecord.Meta):
         indexes = [models.Index(fields=["-created_at"], name="supplier_order_created_idx")]
 
     def __str__(self) -> str:
