@@ -1,7 +1,13 @@
 """The error envelope: domain exceptions, the DRF exception handler and Django's handlers."""
 
 from common.errors.envelope import error_body, error_response
-from common.errors.exceptions import Conflict, DomainError, PaymentDeclined, UpstreamUnavailable
+from common.errors.exceptions import (
+    Conflict,
+    DomainError,
+    PaymentDeclined,
+    RuleViolation,
+    UpstreamUnavailable,
+)
 from common.errors.handlers import (
     UnhandledExceptionMiddleware,
     bad_request,
@@ -15,6 +21,7 @@ __all__ = [
     "Conflict",
     "DomainError",
     "PaymentDeclined",
+    "RuleViolation",
     "UnhandledExceptionMiddleware",
     "UpstreamUnavailable",
     "bad_request",

@@ -1,7 +1,7 @@
 """Domain exceptions shared by every service."""
 
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 
 
 class DomainError(APIException):
@@ -18,6 +18,14 @@ class DomainError(APIException):
         self.details = details
         if reason is not None:
             self.reason = reason
+
+
+class RuleViolation(ValidationError):
+    """A 400 `validation_error` naming the field (`details`) and the business rule (`reason`)."""
+
+    def __init__(self, detail, *, reason: str):
+        super().__init__(detail)
+        self.reason = reason
 
 
 class Conflict(DomainError):

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from common.errors import Conflict, PaymentDeclined, RuleViolation, exception_handler
+
 pytestmark = pytest.mark.django_db
 
 
@@ -96,3 +98,23 @@ def test_a_path_with_a_newline_is_a_json_404_even_under_debug(client, settings):
     response = client.get("/api/products/%0A")
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize(("error", "status", "code"), [
+    (Conflict("Short.", details={"items": []}, reason="insufficient_stock"), 409, "conflict"),
+    (PaymentDeclined("No.", reason="card_declined"), 402, "payment_declined"),
+    (RuleViolation({"voucher_code": ["Expired."]}, reason="voucher_expired"), 400,
+     "validation_error"),
+])
+def test_a_refused_rule_names_its_reason_in_the_envelope(error, status, code):
+    response = exception_handler(error, {})
+
+    body = response.data["error"]
+    assert (response.status_code, body["code"]) == (status, code)
+    assert body["reason"] == error.reason
+
+
+def test_an_error_without_a_reason_has_no_reason_key():
+    response = exception_handler(Conflict("Taken."), {})
+
+    assert "reason" not in response.data["error"]

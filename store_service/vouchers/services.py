@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from common.errors import RuleViolation
 from vouchers.models import Voucher
 
 DUPLICATE_CODE = "A voucher with this code already exists."
@@ -76,15 +77,17 @@ def voucher_redeem(*, code: str) -> Voucher:
     now = timezone.now()
     voucher = Voucher.objects.filter(code__iexact=code.strip()).first()
     if voucher is None:
-        raise ValidationError({"voucher_code": ["Unknown voucher."]})
+        raise RuleViolation({"voucher_code": ["Unknown voucher."]}, reason="voucher_unknown")
     if voucher.valid_until is not None and voucher.valid_until < now:
-        raise ValidationError({"voucher_code": ["This voucher has expired."]})
+        raise RuleViolation({"voucher_code": ["This voucher has expired."]},
+                            reason="voucher_expired")
     taken = (Voucher.objects
              .filter(id=voucher.id)
              .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
              .update(uses=F("uses") + 1))
     if not taken:
-        raise ValidationError({"voucher_code": ["This voucher has been used up."]})
+        raise RuleViolation({"voucher_code": ["This voucher has been used up."]},
+                            reason="voucher_used_up")
     voucher.refresh_from_db()
     return voucher
 

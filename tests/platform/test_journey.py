@@ -90,7 +90,9 @@ def test_register_log_in_browse_order_and_buy(platform):
     assert purchase["info_delivery"]["tracking_code"]
     assert purchase["info_provider"]["state"] == "SP"
     assert [step["to"] for step in purchase["history"]] == [
-        "RECEIVED", "ORDER_REQUESTED", "RESERVE_DELIVERED"]
+        "RECEIVED", "PAYMENT_AUTHORIZED", "ORDER_REQUESTED", "RESERVE_DELIVERED"]
+    assert purchase["payment"]["status"] == "captured"
+    assert Decimal(purchase["payment"]["amount"]) == Decimal(purchase["total"])
 
     assert customer.call("GET", f"/api/orders/{order['id']}").json()["status"] == "processing"
     mine = customer.call("GET", "/api/purchases").json()

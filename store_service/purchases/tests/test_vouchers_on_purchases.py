@@ -46,13 +46,14 @@ def test_a_good_voucher_sets_discount_and_total_never_below_zero(
     assert Voucher.objects.get(code="DEAL").uses == 1
 
 
-@pytest.mark.parametrize(("voucher", "message"), [
-    (None, "Unknown voucher."),
-    ({"valid_until": timezone.now() - timedelta(minutes=1)}, "This voucher has expired."),
-    ({"max_uses": 1, "uses": 1}, "This voucher has been used up."),
+@pytest.mark.parametrize(("voucher", "message", "reason"), [
+    (None, "Unknown voucher.", "voucher_unknown"),
+    ({"valid_until": timezone.now() - timedelta(minutes=1)}, "This voucher has expired.",
+     "voucher_expired"),
+    ({"max_uses": 1, "uses": 1}, "This voucher has been used up.", "voucher_used_up"),
 ])
 def test_an_unknown_expired_or_used_up_voucher_is_400_and_keeps_nothing(
-        api_client, partners, user_id, address, voucher, message):
+        api_client, partners, user_id, address, voucher, message, reason):
     if voucher is not None:
         VoucherFactory(code="DEAL", **voucher)
 
@@ -62,6 +63,7 @@ def test_an_unknown_expired_or_used_up_voucher_is_400_and_keeps_nothing(
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert error["details"] == {"voucher_code": [message]}
+    assert error["reason"] == reason
     assert Purchase.objects.count() == 0
     assert partners.supplier_posts == []
 
