@@ -10,12 +10,9 @@ from rest_framework.views import APIView
 from common.addresses import AddressSerializer
 from common.auth import service_callers
 from common.idempotency import IdempotentCreateApi, reference_field
+from common.lines import LineItemSerializer, line_items_field
 from common.openapi import error_responses
 from deliveries import selectors, services
-
-# A delivery's line may carry more units than an order line (`common.lines`).
-MAX_ITEMS = 100
-MAX_QUANTITY = 100_000
 
 # Only the store buys from the partners (contract: "Both accept only SERVICE tokens, from
 # store_service"); any other service's token is 403.
@@ -33,11 +30,6 @@ class LocationSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class ItemSerializer(serializers.Serializer):
-    product_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-
-
 class DeliveryOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     tracking_code = serializers.CharField()
@@ -45,7 +37,7 @@ class DeliveryOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     origin = serializers.SerializerMethodField()
     destination = serializers.SerializerMethodField()
-    items = ItemSerializer(many=True)
+    items = LineItemSerializer(many=True)
     items_count = serializers.IntegerField()
     estimated_delivery_date = serializers.DateField()
     cost = serializers.DecimalField(max_digits=10, decimal_places=2)
@@ -68,7 +60,7 @@ class DeliveryCreateApi(IdempotentCreateApi):
         reference = reference_field()
         origin = LocationSerializer()
         destination = LocationSerializer()
-        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+        items = line_items_field()
 
     def create(self, *, reference, origin, destination, items):
         return services.delivery_create(reference=reference, origin=origin["address"],

@@ -9,29 +9,20 @@ from rest_framework.views import APIView
 from common.addresses import AddressSerializer
 from common.auth import service_callers
 from common.idempotency import IdempotentCreateApi, reference_field
+from common.lines import LineItemSerializer, line_items_field
 from common.openapi import error_responses
 from supplier import selectors, services
-
-# A partner's line may carry more units than an order line (`common.lines`): a supplier order
-# beyond its stock must reach the stock check and answer 409 (contract), not a 400.
-MAX_ITEMS = 100
-MAX_QUANTITY = 1_000_000
 
 # Only the store buys from the partners (contract: "Both accept only SERVICE tokens, from
 # store_service"); any other service's token is 403.
 FromStore = service_callers("store_service")
 
 
-class ItemSerializer(serializers.Serializer):
-    product_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-
-
 class OrderOutputSerializer(serializers.Serializer):
     order_number = serializers.CharField()
     reference = serializers.CharField()
     status = serializers.CharField()
-    items = ItemSerializer(many=True, source="lines.all")
+    items = LineItemSerializer(many=True, source="lines.all")
     estimated_ship_date = serializers.DateField()
     created_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(allow_null=True)
@@ -65,7 +56,7 @@ class OrderCreateApi(IdempotentCreateApi):
 
     class InputSerializer(serializers.Serializer):
         reference = reference_field()
-        items = ItemSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+        items = line_items_field()
 
     def create(self, **values):
         return services.supplier_order_create(**values)

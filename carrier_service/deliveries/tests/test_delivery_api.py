@@ -151,6 +151,10 @@ def test_delivery_create_with_a_required_address_field_missing_is_400(service_cl
       "items": [{"product_id": "x", "quantity": 1}]}, "items"),
     ({"reference": "r", "origin": {"address": address()}, "destination": {"address": address()},
       "items": [{"product_id": str(uuid.uuid4()), "quantity": 0}]}, "items"),
+    ({"reference": "r", "origin": {"address": address()}, "destination": {"address": address()},
+      "items": [{"product_id": str(uuid.uuid4()), "quantity": 1001}]}, "items"),
+    ({"reference": "r", "origin": {"address": address()}, "destination": {"address": address()},
+      "items": [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(51)]}, "items"),
 ])
 def test_delivery_create_invalid_input_is_400_validation_error(service_client, body, field):
     response = _post(service_client, body)

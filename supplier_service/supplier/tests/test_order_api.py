@@ -124,16 +124,18 @@ def test_order_create_beyond_the_default_stock_of_an_unseen_product_is_409(
     assert not SupplierProduct.objects.filter(product_id=product_id).exists()
 
 
-def test_a_line_larger_than_an_order_line_reaches_the_stock_check_and_is_409(
-        service_client, settings):
-    """A partner line is not bounded like an order line (1..1000): more than the supplier
-    has is the contract's 409, not a 400."""
-    settings.SUPPLIER_DEFAULT_STOCK = 1000
+@pytest.mark.parametrize("items", [
+    [{"product_id": str(uuid.uuid4()), "quantity": 1001}],
+    [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(51)],
+])
+def test_order_create_takes_the_order_line_bounds_and_keeps_nothing_beyond_them(
+        service_client, items):
+    """The store buys one order's lines: the supplier takes the same bounds (common.lines)."""
+    response = _order(service_client, items=items)
 
-    response = _order(service_client,
-                      items=[{"product_id": str(uuid.uuid4()), "quantity": 1_000_000}])
-
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert "items" in response.json()["error"]["details"]
+    assert not SupplierProduct.objects.exists()
 
 
 def test_order_create_a_rejected_order_does_not_spend_its_reference(service_client):
