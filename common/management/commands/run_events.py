@@ -1,13 +1,12 @@
 """`manage.py run_events`: this service's outbox relay and event consumer (docs/events.md)."""
 
-import signal
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from prometheus_client import start_http_server
 
 from common.events.consuming import handled_types
 from common.events.worker import EventWorker
+from common.workers import stop_on_signals
 
 
 class Command(BaseCommand):
@@ -23,16 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         worker = EventWorker(relay=not options["no_relay"], consume=not options["no_consume"])
-
-        def stop(signum, frame):
-            worker.stop.set()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
         if options["metrics_port"]:
             start_http_server(options["metrics_port"])
         consuming = ", ".join(handled_types()) if worker.consume else "nothing"
         self.stdout.write(f"{settings.SERVICE_NAME} events: relay "
                           f"{'on' if worker.relay else 'off'}, consuming {consuming}, "
                           f"broker {worker.url}")
-        worker.run()
+        with stop_on_signals(worker.stop):
+            worker.run()
