@@ -1,7 +1,12 @@
-"""Calls to other services: timeouts, forwarded ids and auth, bounded retries, one error type.
+"""Calls to other services: timeouts, forwarded ids and auth, bounded retries, circuit breakers,
+and two typed outcomes besides an answer.
 
-Connection errors, timeouts and 5xx answers raise `UpstreamUnavailable` (503
-`upstream_unavailable` in the envelope); 4xx answers are returned to the caller as they are.
+`ServiceClient.call` is the one way to call: it returns the parsed JSON of an expected status,
+raises `UpstreamRefused` (status, code, reason, details from the contract's envelope) for a 4xx
+refusal, and `UpstreamUnavailable` (503 `upstream_unavailable` in the envelope) for everything
+else: connection errors, timeouts, 5xx, an open circuit, a body that is not JSON or a status
+the caller did not expect. `ServiceClient.request` is the raw layer underneath: it raises
+`UpstreamUnavailable` for outages and returns any other answer as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from urllib3.util.retry import Retry
 
 from common.auth.tokens import service_token
 from common.errors.exceptions import UpstreamUnavailable
+from common.http.breakers import breakers_forget, circuit_breaker
+from common.http.errors import UpstreamRefused
 from common.metrics.instruments import UPSTREAM_CALLS
 from common.request_id.context import current_request_id
 from common.request_id.middleware import REQUEST_ID_HEADER
@@ -93,9 +100,35 @@ class ServiceClient:
             return send()
         try:
             return self.breaker.call(send)
-        except pybreaker.CircuitBreakerError:
+        except pybreaker.CircuitBreakerError as exc:
             self._count("circuit_open")
-            raise
+            raise UpstreamUnavailable(f"{self.service}: circuit open ({exc}).",
+                                      service=self.service) from exc
+
+    def call(self, method: str, path: str, *, expect: tuple[int, ...] = (200,), **kwargs) -> Any:
+        """Send one call and sort its answer: the parsed JSON for a status in `expect` (None for
+        a 204), `UpstreamRefused` for a 4xx error envelope, `UpstreamUnavailable` otherwise."""
+        response = self.request(method, path, **kwargs)
+        status = response.status_code
+        if status in expect:
+            if status == 204:
+                return None
+            try:
+                return response.json()
+            except ValueError:
+                raise UpstreamUnavailable(
+                    f"{self.service} answered {status} with a body that is not JSON.",
+                    service=self.service) from None
+        if 400 <= status < 500:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            refused = UpstreamRefused.from_body(self.service, status, body)
+            if refused is not None:
+                raise refused
+        raise UpstreamUnavailable(f"{self.service} answered {status} unexpectedly.",
+                                  service=self.service)
 
     def _count(self, outcome: str) -> None:
         UPSTREAM_CALLS.labels(settings.SERVICE_NAME, self.service, outcome).inc()
@@ -139,12 +172,20 @@ class ServiceClient:
         return self.request("DELETE", path, **kwargs)
 
 
-_clients: dict[str, ServiceClient] = {}
+_clients: dict[tuple[str, bool], ServiceClient] = {}
 
 
-def service_client(service: str) -> ServiceClient:
-    """A shared client per target service, reusing its connection pool."""
-    client = _clients.get(service)
+def service_client(service: str, *, breaker: bool = False) -> ServiceClient:
+    """A shared client per target service, reusing its connection pool; `breaker=True` routes
+    its calls through the service's circuit breaker (`common.http.breakers`)."""
+    client = _clients.get((service, breaker))
     if client is None:
-        client = _clients[service] = ServiceClient(service)
+        client = _clients[(service, breaker)] = ServiceClient(
+            service, breaker=circuit_breaker(service) if breaker else None)
     return client
+
+
+def clients_reset() -> None:
+    """Forget every shared client and breaker (settings changed, or between tests)."""
+    _clients.clear()
+    breakers_forget()

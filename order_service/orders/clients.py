@@ -3,9 +3,11 @@
 An order needs one call, the reservation, which also answers each product's name and price;
 user_service is asked only about a user this service has not learnt from the events yet.
 
-Each call carries a fresh SERVICE token and the request id. Connection errors, timeouts and 5xx
-answers arrive as `UpstreamUnavailable`; a 4xx this service does not expect is one too, since
-it means the partner is not behaving as its contract says.
+Each call goes through `ServiceClient.call` with a fresh SERVICE token and the request id.
+Connection errors, timeouts, 5xx and non-JSON answers arrive as `UpstreamUnavailable`; a 4xx
+arrives as `UpstreamRefused` and is told apart by status, code and reason only; one this service
+does not expect becomes `UpstreamUnavailable`, since the partner is not behaving as its
+contract says.
 """
 
 import uuid
@@ -13,11 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import requests
 from rest_framework.exceptions import ValidationError
 
 from common.errors import Conflict, UpstreamUnavailable
-from common.http import service_client
+from common.http import UpstreamRefused, service_client
 
 USER_SERVICE = "user_service"
 PRODUCT_SERVICE = "product_service"
@@ -28,36 +29,22 @@ INSUFFICIENT_STOCK = "insufficient_stock"
 UNKNOWN_PRODUCT = "unknown_product"
 
 
-def _unexpected(response: requests.Response, service: str) -> UpstreamUnavailable:
-    return UpstreamUnavailable(f"{service} answered {response.status_code} unexpectedly.",
-                               service=service)
-
-
-def _json(response: requests.Response, service: str) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise _unexpected(response, service) from None
-
-
-def _error(response: requests.Response) -> dict:
-    """The `error` object of a partner's envelope ({} when the body is not one): callers
-    branch on its `code` and `reason` and pass its `details` on, never read its message."""
-    try:
-        error = response.json().get("error")
-    except (ValueError, AttributeError):
-        return {}
-    return error if isinstance(error, dict) else {}
+def _unexpected(refused: UpstreamRefused) -> UpstreamUnavailable:
+    """A refusal this service does not expect: the partner is not behaving as its contract
+    says, which the caller's client sees as the partner being unavailable."""
+    return UpstreamUnavailable(f"{refused.service} answered {refused.status} unexpectedly.",
+                               service=refused.service)
 
 
 def user_exists(*, user_id: uuid.UUID) -> bool:
     """Whether user_service knows an active user with this id."""
-    response = service_client(USER_SERVICE).get(f"/api/users/{user_id}")
-    if response.status_code == 200:
-        return True
-    if response.status_code == 404:
-        return False
-    raise _unexpected(response, USER_SERVICE)
+    try:
+        service_client(USER_SERVICE).call("GET", f"/api/users/{user_id}")
+    except UpstreamRefused as exc:
+        if exc.status == 404:
+            return False
+        raise _unexpected(exc) from exc
+    return True
 
 
 class UnknownProducts(ValidationError):
@@ -74,19 +61,21 @@ class ReservedLine:
     unit_price: Decimal
 
 
-def _reserved_lines(response: requests.Response,
+def _reserved_lines(body: Any,
                     quantities: dict[uuid.UUID, int]) -> dict[uuid.UUID, ReservedLine]:
     """Name and unit price of every line asked for, from the reservation's answer; an answer
     missing any of them is not what the contract says (UpstreamUnavailable)."""
+    unexpected = UpstreamUnavailable(f"{PRODUCT_SERVICE} answered a reservation unexpectedly.",
+                                     service=PRODUCT_SERVICE)
     try:
         lines = {uuid.UUID(item["product_id"]): ReservedLine(
             name=item["name"], unit_price=Decimal(str(item["unit_price"])))
-            for item in _json(response, PRODUCT_SERVICE)["items"]
+            for item in body["items"]
             if item.get("unit_price") is not None}
     except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
-        raise _unexpected(response, PRODUCT_SERVICE) from None
+        raise unexpected from None
     if not all(product_id in lines for product_id in quantities):
-        raise _unexpected(response, PRODUCT_SERVICE)
+        raise unexpected
     return lines
 
 
@@ -94,29 +83,31 @@ def reservation_create(*, reference: str,
                        quantities: dict[uuid.UUID, int]) -> dict[uuid.UUID, ReservedLine]:
     """Reserve stock for every line or none, and learn each product's name and price as it was
     reserved: Conflict when stock is short, UnknownProducts when a product does not exist."""
-    response = service_client(PRODUCT_SERVICE).post(RESERVATIONS_PATH, json={
-        "reference": reference,
-        "items": [{"product_id": str(product_id), "quantity": quantity}
-                  for product_id, quantity in quantities.items()],
-    })
-    if response.status_code in (200, 201):
-        return _reserved_lines(response, quantities)
-    error = _error(response)
-    if response.status_code == 409 and error.get("reason") == INSUFFICIENT_STOCK:
-        raise Conflict("Not enough stock for some items.", details=error.get("details"),
-                       reason=INSUFFICIENT_STOCK)
-    if response.status_code == 400 and error.get("code") == "validation_error":
-        details = error.get("details")
-        items = details.get("items") if isinstance(details, dict) else None
-        raise UnknownProducts({"items": items or ["The products could not be reserved."]})
-    raise _unexpected(response, PRODUCT_SERVICE)
+    try:
+        body = service_client(PRODUCT_SERVICE).call("POST", RESERVATIONS_PATH, json={
+            "reference": reference,
+            "items": [{"product_id": str(product_id), "quantity": quantity}
+                      for product_id, quantity in quantities.items()],
+        }, expect=(200, 201))
+    except UpstreamRefused as exc:
+        if exc.status == 409 and exc.reason == INSUFFICIENT_STOCK:
+            raise Conflict("Not enough stock for some items.", details=exc.details,
+                           reason=INSUFFICIENT_STOCK) from exc
+        if exc.status == 400 and exc.code == "validation_error":
+            items = exc.details.get("items") if isinstance(exc.details, dict) else None
+            raise UnknownProducts(
+                {"items": items or ["The products could not be reserved."]}) from exc
+        raise _unexpected(exc) from exc
+    return _reserved_lines(body, quantities)
 
 
 def reservation_release(*, reference: str) -> bool:
     """Give a reservation's stock back; False when product_service knows no such reservation."""
-    response = service_client(PRODUCT_SERVICE).delete(f"{RESERVATIONS_PATH}/{reference}")
-    if response.status_code in (200, 204):
-        return True
-    if response.status_code == 404:
-        return False
-    raise _unexpected(response, PRODUCT_SERVICE)
+    try:
+        service_client(PRODUCT_SERVICE).call("DELETE", f"{RESERVATIONS_PATH}/{reference}",
+                                             expect=(200, 204))
+    except UpstreamRefused as exc:
+        if exc.status == 404:
+            return False
+        raise _unexpected(exc) from exc
+    return True

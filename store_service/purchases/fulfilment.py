@@ -18,9 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from vouchers.services import voucher_release
 
+from common.errors import UpstreamUnavailable
+from common.http import UpstreamRefused
 from purchases import partners, states
 from purchases.models import Purchase
-from purchases.partners import CardRefused, PartnerRefused, PartnerUnavailable, PaymentDeclined
+from purchases.partners import CardRefused, PaymentDeclined
 from purchases.states import IllegalMove, purchase_state_move
 
 logger = logging.getLogger("purchases.fulfilment")
@@ -60,6 +62,11 @@ def retry_delay(*, attempts: int) -> timedelta:
 def claim_until():
     """A purchase being worked on is not due for anyone else until this moment."""
     return timezone.now() + timedelta(seconds=settings.PURCHASE_CLAIM_SECONDS)
+
+
+def outage_text(exc: UpstreamUnavailable) -> str:
+    """What a purchase keeps of an outage: which partner, and what the client saw."""
+    return f"{exc.service or 'a partner'} unavailable: {exc.detail}"
 
 
 def _partner_items(purchase: Purchase) -> list[dict]:
@@ -102,7 +109,7 @@ def _authorize_payment(purchase: Purchase) -> None:
         declined = {"id": exc.payment_id, "status": "declined", "amount": f"{purchase.total:.2f}",
                     "card_last4": None, "decline_reason": exc.reason}
         # The decline itself is known; the card's last digits are a nicety.
-        with contextlib.suppress(PartnerRefused, PartnerUnavailable):
+        with contextlib.suppress(UpstreamRefused, UpstreamUnavailable):
             if exc.payment_id:
                 declined = partners.payment_get(payment_id=exc.payment_id)
         _save(purchase, payment=payment_summary(declined), card_token="")
@@ -167,10 +174,10 @@ def purchase_advance(*, purchase: Purchase) -> Purchase:
     except CardRefused as exc:
         # Nothing was bought or held: the order stays pending, to be bought with a good card.
         purchase_fail(purchase=purchase, reason=f"{CARD_REFUSED}: {exc}", compensate=False)
-    except PartnerRefused as exc:
+    except UpstreamRefused as exc:
         purchase_fail(purchase=purchase, reason=str(exc))
-    except PartnerUnavailable as exc:
-        purchase_postpone(purchase=purchase, error=str(exc))
+    except UpstreamUnavailable as exc:
+        purchase_postpone(purchase=purchase, error=outage_text(exc))
     except IllegalMove:
         # Another runner moved it first; what it saved is the truth.
         purchase.refresh_from_db()
@@ -229,11 +236,12 @@ def _release_payment(purchase: Purchase) -> None:
                 payment = partners.payment_refund(payment_id=payment["id"],
                                                   idempotency_key=refund_key(purchase))
             break
-        except PartnerRefused:
+        except UpstreamRefused:
             payment = partners.payment_get(payment_id=payment["id"])
     _save(purchase, payment=payment_summary(payment))
     if payment["status"] in RELEASE_BY_VOID | RELEASE_BY_REFUND:
-        raise PartnerUnavailable(partners.PAYMENT, f"the payment is still {payment['status']}")
+        raise UpstreamUnavailable(f"the payment is still {payment['status']}",
+                                  service=partners.PAYMENT)
 
 
 def purchase_compensate(*, purchase: Purchase) -> Purchase:
@@ -248,9 +256,9 @@ def purchase_compensate(*, purchase: Purchase) -> Purchase:
     def attempt(step) -> None:
         try:
             step()
-        except PartnerUnavailable as exc:
-            problems.append(str(exc))
-        except PartnerRefused as exc:
+        except UpstreamUnavailable as exc:
+            problems.append(outage_text(exc))
+        except UpstreamRefused as exc:
             refusals.append(str(exc))
 
     order_number = (purchase.info_order or {}).get("order_number")

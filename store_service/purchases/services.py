@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from vouchers.services import voucher_discount, voucher_redeem
 
 from common.errors import Conflict, PaymentDeclined, UpstreamUnavailable
+from common.http import UpstreamRefused
 from common.tracing import inject_context, linked_span
 from purchases import partners, states
 from purchases.fulfilment import (
@@ -20,7 +21,6 @@ from purchases.fulfilment import (
     purchase_postpone,
 )
 from purchases.models import Purchase
-from purchases.partners import PartnerRefused, PartnerUnavailable
 from purchases.states import purchase_state_begin
 
 logger = logging.getLogger("purchases.services")
@@ -36,10 +36,10 @@ UNFINISHED = Q(state__in=states.OPEN) | Q(state=states.FAILED, compensation_pend
 def _order_for(*, order_id, user_id) -> dict:
     try:
         order = partners.order_get(order_id=order_id)
-    except PartnerUnavailable as exc:
+    except UpstreamUnavailable as exc:
         raise UpstreamUnavailable("order_service is unavailable. Try again later.",
                                   service=partners.ORDER) from exc
-    except PartnerRefused as exc:
+    except UpstreamRefused as exc:
         raise NotFound(ORDER_NOT_FOUND) from exc
     if order is None or str(order.get("user_id")) != str(user_id):
         raise NotFound(ORDER_NOT_FOUND)

@@ -87,7 +87,14 @@ def stub_reserve(mock, *, status=201, details=None, reason=None, products=None):
 
 
 def stub_release(mock, *, status=204):
-    mock.add(responses.DELETE, release_url_pattern(), status=status)
+    """product_service's answer to a release: 204, or an error envelope (404: no such
+    reservation)."""
+    if status == 204:
+        mock.add(responses.DELETE, release_url_pattern(), status=status)
+        return
+    code = {404: "not_found"}.get(status, "error")
+    mock.add(responses.DELETE, release_url_pattern(), status=status, json={"error": {
+        "status": status, "code": code, "message": "no", "details": None}})
 
 
 def stub_happy_path(mock, user_id, products: list[dict]):

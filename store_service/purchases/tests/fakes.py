@@ -25,9 +25,9 @@ def _json(status: int, body) -> tuple[int, dict, str]:
     return status, {"Content-Type": "application/json"}, json.dumps(body)
 
 
-def _error(status: int, code: str, message: str) -> tuple[int, dict, str]:
+def _error(status: int, code: str, message: str, details=None) -> tuple[int, dict, str]:
     return _json(status, {"error": {"status": status, "code": code, "message": message,
-                                    "details": None, "request_id": "test"}})
+                                    "details": details, "request_id": "test"}})
 
 
 class FakePartners:
@@ -137,7 +137,10 @@ class FakePartners:
                 "reference": body["reference"], "items": body["items"],
                 "idempotency_key": request.headers.get("Idempotency-Key")})
             if self.refuse["supplier"]:
-                return _error(self.refuse["supplier"], "conflict", "Not enough supplier stock.")
+                return _error(self.refuse["supplier"], "conflict", "Not enough supplier stock.",
+                              details={"items": [{"product_id": item["product_id"],
+                                                  "requested": item["quantity"], "available": 0}
+                                                 for item in body["items"]]})
             order = self.supplier_orders.get(body["reference"])
             if order is None:
                 order = self.supplier_orders[body["reference"]] = {

@@ -136,7 +136,10 @@ def test_supplier_refusal_fails_the_purchase_and_cancels_the_order(
     body = response.json()
     assert body["state"] == "FAILED"
     assert "supplier_service refused" in body["failure_reason"]
-    assert "Not enough supplier stock" in body["failure_reason"]
+    # Built from the refusal's status, code and details, not from the supplier's message.
+    assert "HTTP 409 conflict" in body["failure_reason"]
+    assert "'available': 0" in body["failure_reason"]
+    assert "Not enough supplier stock" not in body["failure_reason"]
     assert partners.status_puts == [(order["id"], "cancelled")]
     assert partners.orders[order["id"]]["status"] == "cancelled"
     assert partners.supplier_cancels == []  # there was no supplier order to cancel
@@ -155,7 +158,7 @@ def test_unknown_region_at_the_supplier_fails_the_purchase(api_client, partners,
                        address={**address, "state": "AC"})
 
     assert response.json()["state"] == "FAILED"
-    assert "No provider serves AC" in response.json()["failure_reason"]
+    assert "HTTP 404 not_found {'state': 'AC'}" in response.json()["failure_reason"]
     assert partners.supplier_posts == []
 
 
