@@ -102,7 +102,7 @@ class ServiceClient:
             return self.breaker.call(send)
         except pybreaker.CircuitBreakerError as exc:
             self._count("circuit_open")
-            raise UpstreamUnavailable(f"{self.service}: circuit open ({exc}).",
+            raise UpstreamUnavailable(f"circuit open, call not attempted ({exc}).",
                                       service=self.service) from exc
 
     def call(self, method: str, path: str, *, expect: tuple[int, ...] = (200,), **kwargs) -> Any:
