@@ -174,7 +174,10 @@ class Broker:
         async def fetch():
             try:
                 return await subscription.fetch(batch, timeout=wait)
-            except NatsTimeoutError:
+            except (NatsTimeoutError, TimeoutError):
+                # Nothing arrived in time. nats-py raises its own TimeoutError or, from some
+                # paths of a batch fetch, asyncio's (the built-in TimeoutError): both mean an
+                # idle stream, not a broker that went away.
                 return []
 
         return self._run(fetch(), timeout=wait + self.timeout)
