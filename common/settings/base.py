@@ -118,7 +118,15 @@ def _database(env: environ.Env, service: str, base_dir: Path) -> dict[str, Any]:
         db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
         db["CONN_HEALTH_CHECKS"] = True
     else:
-        db.setdefault("OPTIONS", {})["timeout"] = 20
+        # Several processes write one SQLite file (gunicorn workers, the event worker, the
+        # purchase worker): WAL lets readers go on beside a writer, and IMMEDIATE transactions
+        # take the write lock at BEGIN, so a writer waits (`timeout`) instead of failing with
+        # "database is locked" when a read transaction cannot be upgraded.
+        db.setdefault("OPTIONS", {}).update({
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        })
     is_postgres = db["ENGINE"].endswith("postgresql")
     db["TEST"] = {"NAME": f"test_{database_name(service)}"} if is_postgres else {}
     return db

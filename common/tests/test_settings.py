@@ -108,6 +108,9 @@ def test_without_database_url_a_service_uses_its_own_sqlite_file(clean_env, monk
     db = service_settings(name="svc", base_dir=Path("/srv/svc"), apps=[])["DATABASES"]["default"]
     assert db["ENGINE"] == "django.db.backends.sqlite3"
     assert db["NAME"] == "/srv/svc/db.sqlite3"
+    # several processes write the file: writers wait for the lock instead of failing
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
 
 
 def test_postgres_url_gives_each_service_its_own_database(clean_env, monkeypatch):
