@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from notifications.models import (
     ChannelStatus,
@@ -54,7 +55,9 @@ def reference_remember(*, reference_id: uuid.UUID | str, user_id: uuid.UUID | st
 def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """(title, text body, HTML body) from the kind's templates."""
     folder = f"notifications/{kind}"
-    title = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
+    # A title names the user or the order; a 200-character name must still fit the column.
+    title = Truncator(" ".join(render_to_string(f"{folder}/subject.txt", context).split())).chars(
+        Notification._meta.get_field("title").max_length)
     return (title, render_to_string(f"{folder}/body.txt", context).strip() + "\n",
             render_to_string(f"{folder}/body.html", context))
 

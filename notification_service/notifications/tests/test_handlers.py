@@ -44,6 +44,17 @@ def test_a_registration_keeps_the_user_and_sends_a_welcome_by_email():
     assert mime == "text/html" and "<strong>ann@example.com</strong>" in html
 
 
+def test_a_user_with_the_longest_name_allowed_still_gets_a_welcome():
+    name = "N" * 200  # user_service's limit; the title adds words around it
+
+    assert handle(registered(email="long@example.com", name=name)) == HANDLED
+
+    notification = Notification.objects.get()
+    assert len(notification.title) == 200
+    assert notification.title.startswith("Welcome to the shop, NNN")
+    assert notification.title.endswith("…")
+
+
 def test_an_event_delivered_twice_gives_one_notification_and_one_email():
     envelope = registered()
 
