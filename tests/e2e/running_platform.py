@@ -105,6 +105,9 @@ class RunningPlatform:
             [sys.executable, str(ROOT / "manage_all.py"), *args, "--port-offset",
              str(port_offset)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         self.lines: list[str] = []
+        # The whole output is also kept on disk (git-ignored), to read after a failed run.
+        self.log_path = ROOT / ".run" / f"platform-{port_offset}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.ready_after: float | None = None
         self.seen: dict[tuple[int, int], ProcessInfo] = {}
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -112,10 +115,13 @@ class RunningPlatform:
 
     def _read(self) -> None:
         assert self.popen.stdout is not None
-        for line in self.popen.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if self.ready_after is None and READY_LINE.search(line):
-                self.ready_after = time.monotonic() - self.started_at
+        with self.log_path.open("w") as log:
+            for line in self.popen.stdout:
+                log.write(line)
+                log.flush()
+                self.lines.append(line.rstrip("\n"))
+                if self.ready_after is None and READY_LINE.search(line):
+                    self.ready_after = time.monotonic() - self.started_at
 
     @property
     def output(self) -> str:

@@ -118,11 +118,14 @@ def test_a_poison_event_is_dead_lettered_and_replayed_from_the_admin_once_fixed(
     _publish_directly(stack, poison)
     next_id, _ = stack.register()
 
+    # The consumer goes on: the next event is handled (while the poison waits for its next
+    # try, or after it was set aside), and the poison ends as a dead letter after its tries.
     stack.wait(lambda: stack.notification_counts().get(next_id), timeout=15,
                what="the event after the poison one")
-    [(attempts, error)] = stack.query(
+    [(attempts, error)] = stack.wait(lambda: stack.query(
         "notification_service",
-        "SELECT attempts, error FROM common_deadletter WHERE event_id = %s", poison["id"])
+        "SELECT attempts, error FROM common_deadletter WHERE event_id = %s", poison["id"]),
+        timeout=30, what="the poison event's dead letter")
     assert attempts == 3 and "value too long" in error
     assert user_id not in stack.notification_counts()
 
