@@ -66,8 +66,9 @@ class EventConsumer:
     Each event runs in a savepoint of the batch's transaction (inbox row + effect), so one
     commit covers the batch. When an event's handler fails, the events before it commit and are
     acked; it and the rest of the batch are handed back (nak) with the same delay, so nothing
-    of its batch overtakes it (a message fetched later may: docs/events.md). After EVENT_MAX_DELIVER failures of the same event it is dead-lettered and the
-    rest of the batch goes on at once. Failures are counted here, per event id: a message's own
+    of its batch overtakes it (a message fetched later may: docs/events.md). After
+    EVENT_MAX_DELIVER failures of the same event it is dead-lettered and the rest of the batch
+    goes on at once. Failures are counted here, per event id: a message's own
     delivery count also grows while it waits behind a failing one.
     """
 
