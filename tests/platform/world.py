@@ -21,6 +21,7 @@ import requests
 
 from common.db import database_drop
 from common.services import SERVICE_PORTS
+from common.testing import make_token
 from launcher.gateway import find_nginx
 from launcher.options import parse_options
 from launcher.processes import start_group, stop_group
@@ -67,6 +68,22 @@ class Platform:
 
     def database(self, service: str) -> str:
         return f"{self.prefix}{service}"
+
+    def fresh_admin_token(self) -> str:
+        """A real ADMIN session of a new user of its own: the suite's fuzzing may change or
+        delete any existing user, `admin_token`'s owner included, which ends its sessions."""
+        email, password = f"admin-{uuid.uuid4().hex[:10]}@example.com", "Admin-pass-8317"
+        created = requests.post(f"{self.gateway}/api/users", timeout=10, json={
+            "email": email, "password": password, "name": "Suite Admin"})
+        assert created.status_code == 201, created.text
+        promoted = requests.patch(
+            f"{self.gateway}/api/users/{created.json()['id']}", json={"role": "ADMIN"},
+            headers={"Authorization": f"Bearer {make_token(role='ADMIN')}"}, timeout=10)
+        assert promoted.status_code == 200, promoted.text
+        login = requests.post(f"{self.gateway}/api/auth/login", timeout=10,
+                              json={"email": email, "password": password})
+        assert login.status_code == 200, login.text
+        return login.json()["access"]
 
     def query(self, service: str, statement: str, *params) -> list[tuple]:
         with psycopg.connect(f"{self.postgres_url}/{self.database(service)}") as conn:

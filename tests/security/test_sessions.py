@@ -106,15 +106,16 @@ def test_a_password_change_ends_every_session_everywhere(platform):
 
 
 def test_a_demoted_admin_loses_admin_access_everywhere(platform):
+    admin_token = platform.fresh_admin_token()
     user = _register_and_log_in(platform)
     promote = requests.patch(f"{platform.gateway}/api/users/{user['id']}", json={"role": "ADMIN"},
-                             headers={"Authorization": f"Bearer {platform.admin_token}"},
+                             headers={"Authorization": f"Bearer {admin_token}"},
                              timeout=10)
     assert promote.status_code == 200, promote.text
     admin = _post(platform, "/api/auth/login", {"email": user["email"], "password": PASSWORD})
     _assert_access_works(platform, admin.json()["access"], ADMIN_ROUTES)
     demote = requests.patch(f"{platform.gateway}/api/users/{user['id']}", json={"role": "USER"},
-                            headers={"Authorization": f"Bearer {platform.admin_token}"},
+                            headers={"Authorization": f"Bearer {admin_token}"},
                             timeout=10)
     assert demote.status_code == 200
     _assert_access_ends(platform, admin.json()["access"], ADMIN_ROUTES)

@@ -72,7 +72,8 @@ def test_an_admin_token_signed_with_any_other_key_is_401_at_every_service(platfo
 
 
 def test_the_real_admin_token_passes_the_same_routes(platform):
-    answers = {service: _call(platform, service, platform.admin_token).status_code
+    admin_token = platform.fresh_admin_token()
+    answers = {service: _call(platform, service, admin_token).status_code
                for service in GUARDED if service not in ("supplier_service", "carrier_service")}
     assert 401 not in answers.values(), answers
 
@@ -100,7 +101,8 @@ def test_a_service_token_meant_for_another_service_is_401(platform):
 
 def test_jwks_serves_the_user_token_keys_through_the_gateway(platform):
     keys = requests.get(f"{platform.gateway}/.well-known/jwks.json", timeout=10).json()["keys"]
-    kid = jwt.get_unverified_header(platform.admin_token)["kid"]
+    admin_token = platform.fresh_admin_token()
+    kid = jwt.get_unverified_header(admin_token)["kid"]
     key = next(k for k in keys if k["kid"] == kid)
-    claims = jwt.decode(platform.admin_token, jwt.PyJWK(key).key, algorithms=["EdDSA"])
+    claims = jwt.decode(admin_token, jwt.PyJWK(key).key, algorithms=["EdDSA"])
     assert claims["role"] == "ADMIN"
