@@ -33,6 +33,18 @@ def service_client() -> APIClient:
 
 
 @pytest.fixture
+def store_client() -> APIClient:
+    """store_service's SERVICE client: the one caller the partners and payments accept."""
+    return client_for("SERVICE", service="store_service")
+
+
+@pytest.fixture
+def other_service_client() -> APIClient:
+    """Another service's SERVICE client (order_service's), for routes that refuse it."""
+    return client_for("SERVICE", service="order_service")
+
+
+@pytest.fixture
 def user_client() -> APIClient:
     return client_for("USER")
 

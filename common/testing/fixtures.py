@@ -4,7 +4,8 @@ A conftest takes the ones it uses:
 `from common.testing.fixtures import api_client, fast_password_hashers  # noqa: F401`.
 
 - clients: `api_client` (no token), `anonymous_client`, `user_client`, `admin_client`,
-  `service_client` (see `common.testing.clients`; `client_for` builds any other);
+  `service_client`, `store_client` (store_service's), `other_service_client` (see
+  `common.testing.clients`; `client_for` builds any other);
 - headers for a bare client: `user_headers`, `admin_headers`, `service_headers`;
 - settings: `fast_password_hashers` (MD5: hashing is not what a suite measures),
   `clean_cache` (the cache emptied before the test);
@@ -21,7 +22,9 @@ from common.testing.clients import (
     anonymous_client,
     api_client,
     client_for,
+    other_service_client,
     service_client,
+    store_client,
     user_client,
 )
 from common.testing.tokens import auth_header
@@ -64,4 +67,5 @@ def http_stubs():
 
 __all__ = ["FAST_PASSWORD_HASHERS", "admin_client", "admin_headers", "anonymous_client",
            "api_client", "clean_cache", "client_for", "fast_password_hashers", "http_stubs",
-           "service_client", "service_headers", "user_client", "user_headers"]
+           "other_service_client", "service_client", "service_headers", "store_client",
+           "user_client", "user_headers"]

@@ -34,8 +34,8 @@ def _post(client, body):
     return client.post("/api/delivery", body, format="json")
 
 
-def test_delivery_create_answers_201_scheduled_with_cost_and_date(service_client):
-    response = _post(service_client, _body())
+def test_delivery_create_answers_201_scheduled_with_cost_and_date(store_client):
+    response = _post(store_client, _body())
 
     assert response.status_code == 201
     body = response.json()
@@ -49,13 +49,13 @@ def test_delivery_create_answers_201_scheduled_with_cost_and_date(service_client
     assert Delivery.objects.get(tracking_code=body["tracking_code"]).cost == 22
 
 
-def test_delivery_create_accepts_bare_addresses_and_normalises_them(service_client):
+def test_delivery_create_accepts_bare_addresses_and_normalises_them(store_client):
     body = _body()
     body["origin"] = address(state="sp", zip_code="01310100", country="brasil")
     body["destination"] = {"street": "Rua X", "number": 12, "city": "Manaus", "state": "AM",
                            "zip_code": "69005-040"}
 
-    response = _post(service_client, body)
+    response = _post(store_client, body)
 
     assert response.status_code == 201
     origin = response.json()["origin"]["address"]
@@ -67,30 +67,30 @@ def test_delivery_create_accepts_bare_addresses_and_normalises_them(service_clie
     assert response.json()["cost"] == "46.00"  # Southeast -> North, distant: 40.00 + 2 x 3.00
 
 
-def test_delivery_create_treats_null_optional_address_fields_as_absent(service_client):
+def test_delivery_create_treats_null_optional_address_fields_as_absent(store_client):
     destination = address(complement=None, district=None, country=None)
 
-    response = _post(service_client, _body(destination=destination))
+    response = _post(store_client, _body(destination=destination))
 
     assert response.status_code == 201
     stored = response.json()["destination"]["address"]
     assert (stored["complement"], stored["district"], stored["country"]) == ("", "", "BR")
 
 
-def test_delivery_create_merges_the_same_product_listed_twice(service_client):
+def test_delivery_create_merges_the_same_product_listed_twice(store_client):
     product_id = str(uuid.uuid4())
     line = {"product_id": product_id, "quantity": 3}
 
-    response = _post(service_client, _body(items=[line, line]))
+    response = _post(store_client, _body(items=[line, line]))
 
     assert response.json()["items"] == [{"product_id": product_id, "quantity": 6}]
     assert response.json()["items_count"] == 6
 
 
-def test_delivery_create_with_the_same_reference_returns_the_first_delivery(service_client):
-    first = _post(service_client, _body(reference="dup"))
+def test_delivery_create_with_the_same_reference_returns_the_first_delivery(store_client):
+    first = _post(store_client, _body(reference="dup"))
 
-    again = _post(service_client, _body(reference="dup"))
+    again = _post(store_client, _body(reference="dup"))
 
     assert first.status_code == 201
     assert again.status_code == 200
@@ -113,8 +113,8 @@ def test_delivery_create_with_the_same_reference_returns_the_first_delivery(serv
     ({"country": "US"}, "country"),
 ])
 def test_delivery_create_with_an_unusable_address_is_400_naming_the_field(
-        service_client, changes, field):
-    response = _post(service_client, _body(destination=address(**changes)))
+        store_client, changes, field):
+    response = _post(store_client, _body(destination=address(**changes)))
 
     assert response.status_code == 400
     error = response.json()["error"]
@@ -124,11 +124,11 @@ def test_delivery_create_with_an_unusable_address_is_400_naming_the_field(
 
 
 @pytest.mark.parametrize("missing", ["street", "number", "city", "state", "zip_code"])
-def test_delivery_create_with_a_required_address_field_missing_is_400(service_client, missing):
+def test_delivery_create_with_a_required_address_field_missing_is_400(store_client, missing):
     origin = address()
     del origin[missing]
 
-    response = _post(service_client, _body(origin=origin))
+    response = _post(store_client, _body(origin=origin))
 
     assert response.status_code == 400
     assert missing in response.json()["error"]["details"]["origin"]["address"]
@@ -156,8 +156,8 @@ def test_delivery_create_with_a_required_address_field_missing_is_400(service_cl
     ({"reference": "r", "origin": {"address": address()}, "destination": {"address": address()},
       "items": [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(51)]}, "items"),
 ])
-def test_delivery_create_invalid_input_is_400_validation_error(service_client, body, field):
-    response = _post(service_client, body)
+def test_delivery_create_invalid_input_is_400_validation_error(store_client, body, field):
+    response = _post(store_client, body)
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
@@ -169,10 +169,10 @@ def test_delivery_create_invalid_input_is_400_validation_error(service_client, b
 @given(state=st.sampled_from(sorted(BRAZILIAN_STATES)), upper=st.booleans(),
        digits=st.text(alphabet="0123456789", min_size=8, max_size=8), hyphen=st.booleans())
 def test_delivery_create_accepts_every_state_and_well_formed_cep(
-        service_client, state, upper, digits, hyphen):
+        store_client, state, upper, digits, hyphen):
     zip_code = f"{digits[:5]}-{digits[5:]}" if hyphen else digits
 
-    response = _post(service_client, _body(
+    response = _post(store_client, _body(
         reference=str(uuid.uuid4()),
         destination=address(state=state if upper else state.lower(), zip_code=zip_code)))
 
@@ -185,8 +185,8 @@ def test_delivery_create_accepts_every_state_and_well_formed_cep(
 @FAST
 @given(state=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2)
        .filter(lambda code: code not in BRAZILIAN_STATES))
-def test_delivery_create_rejects_any_other_two_letter_state(service_client, state):
-    response = _post(service_client, _body(reference=str(uuid.uuid4()),
+def test_delivery_create_rejects_any_other_two_letter_state(store_client, state):
+    response = _post(store_client, _body(reference=str(uuid.uuid4()),
                                            destination=address(state=state)))
 
     assert response.status_code == 400
@@ -198,35 +198,35 @@ def test_delivery_create_rejects_any_other_two_letter_state(service_client, stat
 @given(zip_code=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
                         max_size=12).filter(
     lambda text: re.fullmatch(r"\s*\d{5}-?\d{3}\s*", text) is None))
-def test_delivery_create_rejects_any_malformed_cep(service_client, zip_code):
-    response = _post(service_client, _body(reference=str(uuid.uuid4()),
+def test_delivery_create_rejects_any_malformed_cep(store_client, zip_code):
+    response = _post(store_client, _body(reference=str(uuid.uuid4()),
                                            destination=address(zip_code=zip_code)))
 
     assert response.status_code == 400
     assert "zip_code" in response.json()["error"]["details"]["destination"]["address"]
 
 
-def test_delivery_get_answers_the_delivery_in_any_case_and_with_a_slash(service_client):
-    created = _post(service_client, _body()).json()
+def test_delivery_get_answers_the_delivery_in_any_case_and_with_a_slash(store_client):
+    created = _post(store_client, _body()).json()
 
-    response = service_client.get(f"/api/delivery/{created['tracking_code'].lower()}/")
+    response = store_client.get(f"/api/delivery/{created['tracking_code'].lower()}/")
 
     assert response.status_code == 200
     assert response.json() == created
 
 
-def test_delivery_get_answers_a_stored_delivery(service_client):
+def test_delivery_get_answers_a_stored_delivery(store_client):
     delivery = DeliveryFactory(tracking_code="TRKABCDE12345")
 
-    response = service_client.get("/api/delivery/TRKABCDE12345")
+    response = store_client.get("/api/delivery/TRKABCDE12345")
 
     assert response.status_code == 200
     assert response.json()["reference"] == delivery.reference
     assert response.json()["cost"] == "13.50"
 
 
-def test_delivery_get_unknown_is_404_not_found(service_client):
-    response = service_client.get("/api/delivery/TRKNOPE000000")
+def test_delivery_get_unknown_is_404_not_found(store_client):
+    response = store_client.get("/api/delivery/TRKNOPE000000")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"

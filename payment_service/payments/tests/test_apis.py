@@ -313,9 +313,9 @@ def test_admin_reads_and_refunds_a_payment(admin_client):
     ("post", "/api/payments/{id}/void"),
 ])
 def test_store_only_routes_refuse_admins_users_and_other_services(
-        request, method, path, admin_client, user_client, carrier_client):
+        request, method, path, admin_client, user_client, other_service_client):
     payment = PaymentFactory()
-    for client in (admin_client, user_client, carrier_client):
+    for client in (admin_client, user_client, other_service_client):
         response = getattr(client, method)(path.format(id=payment.pk), authorization(),
                                            format="json")
 
@@ -325,10 +325,10 @@ def test_store_only_routes_refuse_admins_users_and_other_services(
 
 
 @pytest.mark.parametrize("path", ["/api/payments", "/api/payments/{id}"])
-def test_reads_refuse_users_and_other_services(user_client, carrier_client, path):
+def test_reads_refuse_users_and_other_services(user_client, other_service_client, path):
     payment = PaymentFactory()
 
-    for client in (user_client, carrier_client):
+    for client in (user_client, other_service_client):
         assert client.get(path.format(id=payment.pk)).status_code == 403
 
 

@@ -25,10 +25,10 @@ def test_seed_demo_provides_every_one_of_the_27_states_once():
 
 
 @pytest.mark.parametrize("state", ALL_STATES)
-def test_info_answers_each_state_with_a_pickup_address_in_it(service_client, state):
+def test_info_answers_each_state_with_a_pickup_address_in_it(store_client, state):
     provider_seed_all()
 
-    response = service_client.get(f"/api/info/{state}")
+    response = store_client.get(f"/api/info/{state}")
 
     assert response.status_code == 200
     body = response.json()
@@ -48,11 +48,11 @@ def test_migrate_alone_seeds_the_27_providers():
     assert sorted(Provider.objects.values_list("state", flat=True)) == sorted(ALL_STATES)
 
 
-def test_info_state_is_case_insensitive(service_client):
+def test_info_state_is_case_insensitive(store_client):
     Provider.objects.filter(state="RJ").delete()
     ProviderFactory(state="RJ", provider_name="Carioca Supply")
 
-    response = service_client.get("/api/info/rj/")
+    response = store_client.get("/api/info/rj/")
 
     assert response.status_code == 200
     assert response.json()["provider_name"] == "Carioca Supply"
@@ -60,21 +60,21 @@ def test_info_state_is_case_insensitive(service_client):
 
 
 @pytest.mark.parametrize("state", ["XX", "ZZ", "SAO", "S", "1A", "%20SP"])
-def test_info_unknown_state_is_404_not_found(service_client, state):
+def test_info_unknown_state_is_404_not_found(store_client, state):
     provider_seed_all()
 
-    response = service_client.get(f"/api/info/{state}")
+    response = store_client.get(f"/api/info/{state}")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_info_reflects_an_admin_edit_and_seeding_again_keeps_it(service_client):
+def test_info_reflects_an_admin_edit_and_seeding_again_keeps_it(store_client):
     provider_seed_all()
     Provider.objects.filter(state="BA").update(provider_name="Baiana Edited", lead_time_days=9)
 
     provider_seed_all()
-    response = service_client.get("/api/info/BA")
+    response = store_client.get("/api/info/BA")
 
     assert response.json()["provider_name"] == "Baiana Edited"
     assert response.json()["lead_time_days"] == 9

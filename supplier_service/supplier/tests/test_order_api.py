@@ -26,13 +26,13 @@ def _stock(product) -> int:
     return SupplierProduct.objects.get(pk=product.pk).stock
 
 
-def test_order_create_query_count_does_not_grow_with_the_lines(service_client):
+def test_order_create_query_count_does_not_grow_with_the_lines(store_client):
     products = SupplierProductFactory.create_batch(50, stock=10)
     with CaptureQueriesContext(connection) as one:
-        _order(service_client, "p-1:order",
+        _order(store_client, "p-1:order",
                [{"product_id": str(products[0].product_id), "quantity": 1}])
     with CaptureQueriesContext(connection) as fifty:
-        response = _order(service_client, "p-2:order",
+        response = _order(store_client, "p-2:order",
                           [{"product_id": str(p.product_id), "quantity": 2} for p in products])
 
     assert response.status_code == 201
@@ -40,10 +40,10 @@ def test_order_create_query_count_does_not_grow_with_the_lines(service_client):
     assert [_stock(product) for product in products] == [7] + [8] * 49
 
 
-def test_order_create_answers_201_with_the_order_and_takes_stock(service_client):
+def test_order_create_answers_201_with_the_order_and_takes_stock(store_client):
     apple, pear = SupplierProductFactory(stock=10), SupplierProductFactory(stock=4)
 
-    response = _order(service_client, items=[
+    response = _order(store_client, items=[
         {"product_id": str(apple.product_id), "quantity": 3},
         {"product_id": str(pear.product_id), "quantity": 4}])
 
@@ -59,23 +59,23 @@ def test_order_create_answers_201_with_the_order_and_takes_stock(service_client)
     assert _stock(pear) == 0
 
 
-def test_order_create_merges_the_same_product_listed_twice(service_client):
+def test_order_create_merges_the_same_product_listed_twice(store_client):
     apple = SupplierProductFactory(stock=10)
     line = {"product_id": str(apple.product_id), "quantity": 2}
 
-    response = _order(service_client, items=[line, line])
+    response = _order(store_client, items=[line, line])
 
     assert response.status_code == 201
     assert response.json()["items"] == [{"product_id": str(apple.product_id), "quantity": 4}]
     assert _stock(apple) == 6
 
 
-def test_order_create_with_the_same_reference_returns_the_first_order_once(service_client):
+def test_order_create_with_the_same_reference_returns_the_first_order_once(store_client):
     apple = SupplierProductFactory(stock=10)
     items = [{"product_id": str(apple.product_id), "quantity": 3}]
-    first = _order(service_client, reference="ref-42", items=items)
+    first = _order(store_client, reference="ref-42", items=items)
 
-    again = _order(service_client, reference="ref-42", items=items)
+    again = _order(store_client, reference="ref-42", items=items)
 
     assert first.status_code == 201
     assert again.status_code == 200
@@ -85,10 +85,10 @@ def test_order_create_with_the_same_reference_returns_the_first_order_once(servi
 
 
 def test_order_create_with_not_enough_stock_is_409_naming_items_and_changes_nothing(
-        service_client):
+        store_client):
     plenty, scarce = SupplierProductFactory(stock=50), SupplierProductFactory(stock=2)
 
-    response = _order(service_client, items=[
+    response = _order(store_client, items=[
         {"product_id": str(plenty.product_id), "quantity": 5},
         {"product_id": str(scarce.product_id), "quantity": 3}])
 
@@ -102,22 +102,22 @@ def test_order_create_with_not_enough_stock_is_409_naming_items_and_changes_noth
     assert SupplierOrder.objects.count() == 0
 
 
-def test_order_create_stocks_an_unseen_product_with_the_default(service_client, settings):
+def test_order_create_stocks_an_unseen_product_with_the_default(store_client, settings):
     settings.SUPPLIER_DEFAULT_STOCK = 5
     product_id = uuid.uuid4()
 
-    response = _order(service_client, items=[{"product_id": str(product_id), "quantity": 5}])
+    response = _order(store_client, items=[{"product_id": str(product_id), "quantity": 5}])
 
     assert response.status_code == 201
     assert SupplierProduct.objects.get(product_id=product_id).stock == 0
 
 
 def test_order_create_beyond_the_default_stock_of_an_unseen_product_is_409(
-        service_client, settings):
+        store_client, settings):
     settings.SUPPLIER_DEFAULT_STOCK = 5
     product_id = uuid.uuid4()
 
-    response = _order(service_client, items=[{"product_id": str(product_id), "quantity": 6}])
+    response = _order(store_client, items=[{"product_id": str(product_id), "quantity": 6}])
 
     assert response.status_code == 409
     assert response.json()["error"]["details"]["items"][0]["available"] == 5
@@ -129,22 +129,22 @@ def test_order_create_beyond_the_default_stock_of_an_unseen_product_is_409(
     [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(51)],
 ])
 def test_order_create_takes_the_order_line_bounds_and_keeps_nothing_beyond_them(
-        service_client, items):
+        store_client, items):
     """The store buys one order's lines: the supplier takes the same bounds (common.lines)."""
-    response = _order(service_client, items=items)
+    response = _order(store_client, items=items)
 
     assert response.status_code == 400
     assert "items" in response.json()["error"]["details"]
     assert not SupplierProduct.objects.exists()
 
 
-def test_order_create_a_rejected_order_does_not_spend_its_reference(service_client):
+def test_order_create_a_rejected_order_does_not_spend_its_reference(store_client):
     apple = SupplierProductFactory(stock=1)
-    _order(service_client, reference="retry-me",
+    _order(store_client, reference="retry-me",
            items=[{"product_id": str(apple.product_id), "quantity": 2}])
     SupplierProduct.objects.filter(pk=apple.pk).update(stock=5)
 
-    response = _order(service_client, reference="retry-me",
+    response = _order(store_client, reference="retry-me",
                       items=[{"product_id": str(apple.product_id), "quantity": 2}])
 
     assert response.status_code == 201
@@ -167,8 +167,8 @@ def test_order_create_a_rejected_order_does_not_spend_its_reference(service_clie
      "items"),
     ({"reference": "r", "items": [{"product_id": str(uuid.uuid4())}]}, "items"),
 ])
-def test_order_create_invalid_input_is_400_validation_error(service_client, body, field):
-    response = service_client.post("/api/order", body, format="json")
+def test_order_create_invalid_input_is_400_validation_error(store_client, body, field):
+    response = store_client.post("/api/order", body, format="json")
 
     assert response.status_code == 400
     error = response.json()["error"]
@@ -177,38 +177,38 @@ def test_order_create_invalid_input_is_400_validation_error(service_client, body
     assert SupplierOrder.objects.count() == 0
 
 
-def test_order_create_malformed_json_is_400_parse_error(service_client):
-    response = service_client.post("/api/order", "{nope", content_type="application/json")
+def test_order_create_malformed_json_is_400_parse_error(store_client):
+    response = store_client.post("/api/order", "{nope", content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "parse_error"
 
 
-def test_order_get_answers_the_order_in_any_case_and_with_a_slash(service_client):
+def test_order_get_answers_the_order_in_any_case_and_with_a_slash(store_client):
     apple = SupplierProductFactory(stock=10)
-    created = _order(service_client, items=[{"product_id": str(apple.product_id),
+    created = _order(store_client, items=[{"product_id": str(apple.product_id),
                                              "quantity": 1}]).json()
 
-    response = service_client.get(f"/api/order/{created['order_number'].lower()}/")
+    response = store_client.get(f"/api/order/{created['order_number'].lower()}/")
 
     assert response.status_code == 200
     assert response.json() == created
 
 
-def test_order_get_unknown_is_404_not_found(service_client):
-    response = service_client.get("/api/order/SUP-NOPE2345")
+def test_order_get_unknown_is_404_not_found(store_client):
+    response = store_client.get("/api/order/SUP-NOPE2345")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_order_cancel_gives_the_stock_back_exactly_once(service_client):
+def test_order_cancel_gives_the_stock_back_exactly_once(store_client):
     apple = SupplierProductFactory(stock=10)
-    number = _order(service_client, items=[{"product_id": str(apple.product_id),
+    number = _order(store_client, items=[{"product_id": str(apple.product_id),
                                             "quantity": 4}]).json()["order_number"]
 
-    first = service_client.post(f"/api/order/{number}/cancel")
-    second = service_client.post(f"/api/order/{number}/cancel")
+    first = store_client.post(f"/api/order/{number}/cancel")
+    second = store_client.post(f"/api/order/{number}/cancel")
 
     assert first.status_code == 200
     assert first.json()["status"] == "CANCELLED"
@@ -216,32 +216,32 @@ def test_order_cancel_gives_the_stock_back_exactly_once(service_client):
     assert second.status_code == 200
     assert second.json() == first.json()
     assert _stock(apple) == 10
-    assert service_client.get(f"/api/order/{number}").json()["status"] == "CANCELLED"
+    assert store_client.get(f"/api/order/{number}").json()["status"] == "CANCELLED"
 
 
 def test_order_create_after_cancel_with_the_same_reference_returns_the_cancelled_order(
-        service_client):
+        store_client):
     apple = SupplierProductFactory(stock=10)
     items = [{"product_id": str(apple.product_id), "quantity": 4}]
-    number = _order(service_client, reference="once", items=items).json()["order_number"]
-    service_client.post(f"/api/order/{number}/cancel")
+    number = _order(store_client, reference="once", items=items).json()["order_number"]
+    store_client.post(f"/api/order/{number}/cancel")
 
-    again = _order(service_client, reference="once", items=items)
+    again = _order(store_client, reference="once", items=items)
 
     assert again.status_code == 200
     assert again.json()["status"] == "CANCELLED"
     assert _stock(apple) == 10
 
 
-def test_order_cancel_unknown_is_404_not_found(service_client):
-    response = service_client.post("/api/order/SUP-NOPE2345/cancel")
+def test_order_cancel_unknown_is_404_not_found(store_client):
+    response = store_client.post("/api/order/SUP-NOPE2345/cancel")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_order_get_with_a_wrong_method_is_405(service_client):
-    response = service_client.delete("/api/order/SUP-NOPE2345")
+def test_order_get_with_a_wrong_method_is_405(store_client):
+    response = store_client.delete("/api/order/SUP-NOPE2345")
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
@@ -252,12 +252,12 @@ def test_order_get_with_a_wrong_method_is_405(service_client):
 @given(initial=st.integers(min_value=0, max_value=30),
        quantities=st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=6))
 def test_order_create_stock_is_what_accepted_orders_left_and_never_negative(
-        service_client, initial, quantities):
+        store_client, initial, quantities):
     product = SupplierProductFactory(stock=initial)
     accepted = 0
 
     for quantity in quantities:
-        response = _order(service_client, reference=str(uuid.uuid4()),
+        response = _order(store_client, reference=str(uuid.uuid4()),
                           items=[{"product_id": str(product.product_id), "quantity": quantity}])
         assert response.status_code in (201, 409)
         if response.status_code == 201:
