@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.testing.clients import (  # noqa: F401  (fixtures)
+from common.testing.fixtures import (  # noqa: F401  (fixtures)
     admin_client,
     anonymous_client,
     user_client,

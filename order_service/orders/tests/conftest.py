@@ -1,17 +1,12 @@
-"""Fixtures of the orders suite: an API client, callers of each role, stubbed partners."""
+"""Fixtures of the orders suite: a customer and their headers, stubbed partners; the API
+client and the admin's headers come from `common.testing.fixtures`."""
 
 import uuid
 
 import pytest
-import responses
-from rest_framework.test import APIClient
 
 from common.testing import auth_header
-
-
-@pytest.fixture
-def api_client():
-    return APIClient()
+from common.testing.fixtures import admin_headers, api_client, http_stubs  # noqa: F401
 
 
 @pytest.fixture
@@ -25,18 +20,7 @@ def customer_headers(customer_id):
 
 
 @pytest.fixture
-def admin_headers():
-    return auth_header(role="ADMIN")
-
-
-@pytest.fixture
-def service_headers():
-    """store_service: the one service that reads and moves any order."""
-    return auth_header(role="SERVICE", service="store_service")
-
-
-@pytest.fixture
-def partners():
-    """Other services stubbed at the HTTP boundary; an unstubbed call fails as unreachable."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def partners(http_stubs):  # noqa: F811
+    """Other services stubbed at the HTTP boundary (`http_stubs`); an unstubbed call fails as
+    unreachable."""
+    return http_stubs

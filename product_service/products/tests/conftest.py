@@ -1,26 +1,9 @@
-"""Fixtures of the products suite: an API client and auth headers for each role."""
+"""Fixtures of the products suite: an API client and auth headers for each role, all from
+`common.testing.fixtures`."""
 
-import pytest
-from rest_framework.test import APIClient
-
-from common.testing import auth_header
-
-
-@pytest.fixture
-def api_client():
-    return APIClient()
-
-
-@pytest.fixture
-def admin_headers():
-    return auth_header(role="ADMIN")
-
-
-@pytest.fixture
-def user_headers():
-    return auth_header(role="USER")
-
-
-@pytest.fixture
-def service_headers():
-    return auth_header(role="SERVICE")
+from common.testing.fixtures import (  # noqa: F401  (fixtures)
+    admin_headers,
+    api_client,
+    service_headers,
+    user_headers,
+)
