@@ -2,11 +2,7 @@
 once, under a row lock, never under a purchase; `manage.py expire_orders` runs it."""
 
 import io
-import os
-import select
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,6 +18,7 @@ from django.utils import timezone
 from common.events.consuming import inbox_handle
 from common.events.envelope import build_envelope
 from common.events.models import OutboxEvent
+from common.testing.workers import stop_worker_with
 from orders import services
 from orders.handlers import purchase_state_changed
 from orders.models import Order
@@ -278,31 +275,11 @@ def test_expire_orders_command_runs_one_pass(partners, settings):
     assert "order expiry stopped" in out.getvalue()
 
 
-def _command_env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("POSTGRES_URL", "DATABASE_URL")}
-    env.update(SQLITE_DIR=str(tmp_path), DJANGO_DEBUG="true", LOG_LEVEL="WARNING",
-               PYTHONUNBUFFERED="1", DJANGO_SETTINGS_MODULE="config.settings")
-    return env
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_expire_orders_stops_cleanly_on_a_signal(tmp_path, stop_signal):
-    env = _command_env(tmp_path)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=SERVICE_DIR,
-                   env=env, check=True, timeout=120)
-    command = subprocess.Popen([sys.executable, "manage.py", "expire_orders", "--interval", "30"],
-                               cwd=SERVICE_DIR, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        ready, _, _ = select.select([command.stdout], [], [], 60)
-        assert ready, "the command did not start within 60 s"
-        assert command.stdout.readline().startswith("order expiry started"), command.stderr.read()
-        time.sleep(0.3)  # into its first pass or its wait: either way it must stop cleanly
-        command.send_signal(stop_signal)
-        out, err = command.communicate(timeout=15)
-    finally:
-        if command.poll() is None:
-            command.kill()
-            command.wait()
-    assert command.returncode == 0, err
-    assert "order expiry stopped" in out
+    command = stop_worker_with(stop_signal, service_dir=SERVICE_DIR, sqlite_dir=tmp_path,
+                               command=["expire_orders", "--interval", "30"],
+                               started="order expiry started")
+
+    assert command.returncode == 0, command.stderr
+    assert "order expiry stopped" in command.stdout

@@ -1,12 +1,8 @@
 """The worker: claims with SKIP LOCKED, shared breaker state, clean stop on SIGTERM."""
 
 import os
-import select
 import signal
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from common.errors import UpstreamUnavailable
+from common.testing.workers import stop_worker_with
 from purchases.breakers import breakers_reset, partner_breaker
 from purchases.models import Purchase
 from purchases.services import purchases_claim_due, purchases_process_due
@@ -142,34 +139,11 @@ def test_breaker_falls_back_to_memory_when_redis_is_unreachable(settings):
     assert breaker.call(lambda: "ok") == "ok"
 
 
-def _worker_env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("POSTGRES_URL", "DATABASE_URL", "REDIS_URL")}
-    env.update(SQLITE_DIR=str(tmp_path), DJANGO_DEBUG="true", LOG_LEVEL="WARNING",
-               PYTHONUNBUFFERED="1",
-               DJANGO_SETTINGS_MODULE="config.settings")
-    return env
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_the_worker_stops_cleanly_on_a_signal(tmp_path, stop_signal):
-    env = _worker_env(tmp_path)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=SERVICE_DIR,
-                   env=env, check=True, timeout=120)
-    worker = subprocess.Popen([sys.executable, "manage.py", "process_purchases",
-                               "--interval", "30"], cwd=SERVICE_DIR, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        # Its first line says the signal handlers are in place.
-        ready, _, _ = select.select([worker.stdout], [], [], 60)
-        assert ready, "the worker did not start within 60 s"
-        assert worker.stdout.readline().startswith("worker started"), worker.stderr.read()
-        time.sleep(0.3)  # into its first pass or its wait: either way it must stop cleanly
-        worker.send_signal(stop_signal)
-        out, err = worker.communicate(timeout=15)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
-    assert worker.returncode == 0, err
-    assert "worker stopped" in out
+    worker = stop_worker_with(stop_signal, service_dir=SERVICE_DIR, sqlite_dir=tmp_path,
+                              command=["process_purchases", "--interval", "30"],
+                              started="worker started")
+
+    assert worker.returncode == 0, worker.stderr
+    assert "worker stopped" in worker.stdout
