@@ -30,6 +30,7 @@ class InboxEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "type", "subject", "source", "stream_sequence", "handled_at"]
     list_filter = ["type", "source"]
     search_fields = ["event_id", "subject"]
+    readonly_fields = ["event_id", "type", "subject", "source", "stream_sequence", "handled_at"]
 
 
 @admin.register(DeadLetter)
