@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from common.lines import product_line_constraints
 from orders.status import INITIAL, OrderStatus
 
 # A line can hold 1000 units at the catalog's highest price (99,999,999.99), an order 50 lines:
@@ -56,12 +57,7 @@ class OrderItem(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["order", "product_id"],
-                                    name="orders_orderitem_unique_product"),
-            models.CheckConstraint(condition=Q(quantity__gt=0),
-                                   name="orders_orderitem_quantity_positive"),
-        ]
+        constraints = product_line_constraints(parent="order")
 
     def __str__(self) -> str:
         return f"{self.name} x{self.quantity}"

@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from common.lines import product_line_constraints
+
 PRICE_MAX_DIGITS = 10
 PRICE_DECIMAL_PLACES = 2
 
@@ -64,12 +66,7 @@ class ReservationLine(models.Model):
 
     class Meta:
         ordering = ["product_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["reservation", "product_id"],
-                                    name="products_reservationline_unique_product"),
-            models.CheckConstraint(condition=Q(quantity__gt=0),
-                                   name="products_reservationline_quantity_positive"),
-        ]
+        constraints = product_line_constraints(parent="reservation")
 
     def __str__(self) -> str:
         return f"{self.product_id} x{self.quantity}"
