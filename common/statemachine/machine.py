@@ -1,9 +1,11 @@
 """`StateMachine`: the states of one model field, the table of allowed moves, the one mover.
 
 A domain module declares its machine once (its states, its table, the refusal's reason) and
-nothing else writes the field. `move` reads the state again under a row lock, so two writers
-never both move from the same state; when the machine names a history relation, the same
-transaction writes a history row `{from_state, to_state, at, note}`.
+nothing else writes the field. `move` is one conditional `UPDATE … WHERE state = <the state the
+caller holds>`, so two writers never both move from the same state; only when that matches no
+row (the state changed meanwhile) does it read the state again under a row lock to move from
+there or refuse. When the machine names a history relation, the same transaction writes a
+history row `{from_state, to_state, at, note}`.
 """
 
 import dataclasses
@@ -115,31 +117,46 @@ class StateMachine:
              only_from: Iterable[str] | None = None, reason: str | None = None) -> Move | None:
         """Move `instance` to `to`, saving `fields` with it (and a history row), atomically.
 
-        The state is read again under a row lock; the lock is held until the outermost
-        transaction ends, so a caller that wraps this in its own `transaction.atomic()` can do
-        more work for the move (give stock back, write an event) before anyone else sees it.
-        Returns the `Move`, or None when a repeat changed nothing; an illegal move raises
-        `IllegalMove` and changes nothing.
+        The move is a conditional `UPDATE` from the state `instance` holds; if the row is no
+        longer in that state, the state is read again under a row lock and checked from there.
+        Either way the row stays locked until the outermost transaction ends, so a caller that
+        wraps this in its own `transaction.atomic()` can do more work for the move (give stock
+        back, write an event) before anyone else sees it. Returns the `Move`, or None when a
+        repeat changed nothing; an illegal move raises `IllegalMove` and changes nothing.
         """
         fields = dict(fields or {})
         model = type(instance)
+        rows = model.objects.filter(pk=instance.pk)
         with transaction.atomic():
-            current = model.objects.select_for_update().values_list(
-                self.field, flat=True).get(pk=instance.pk)
-            setattr(instance, self.field, current)
-            if not self.check(current=current, target=to, only_from=only_from, reason=reason):
-                return None
-            now = timezone.now()
-            for name, value in fields.items():
-                setattr(instance, name, value)
-            setattr(instance, self.field, to)
-            update = [self.field, *fields]
-            if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-                instance.updated_at = now
-                update.append("updated_at")
-            instance.save(update_fields=list(dict.fromkeys(update)))
+            current = getattr(instance, self.field)
+            at = self._moves(current, to, only_from) and self._update(
+                rows.filter(**{self.field: current}), instance, to, fields)
+            if not at:
+                current = rows.select_for_update().values_list(self.field, flat=True).get()
+                setattr(instance, self.field, current)
+                if not self.check(current=current, target=to, only_from=only_from,
+                                  reason=reason):
+                    return None
+                at = self._update(rows, instance, to, fields)
             if self.history:
                 getattr(instance, self.history).create(
-                    from_state=current, to_state=to, at=now,
-                    note=note[:HISTORY_NOTE_MAX_LENGTH])
-        return Move(source=current, target=to, at=now)
+                    from_state=current, to_state=to, at=at, note=note[:HISTORY_NOTE_MAX_LENGTH])
+        return Move(source=current, target=to, at=at)
+
+    def _moves(self, current: str, target: str, only_from: Iterable[str] | None) -> bool:
+        """True when the table (and `only_from`) let `current` move to `target`."""
+        return (current != target or not self.repeat_is_noop) and self.can_move(
+            current, target) and (only_from is None or current in set(only_from))
+
+    def _update(self, rows, instance, to: str, fields: dict):
+        """Write the state and `fields` to `rows`; on a match, onto `instance` too, and the
+        moment of the move is returned (None when no row matched)."""
+        now = timezone.now()
+        values = {**fields, self.field: to}
+        if any(f.name == "updated_at" for f in type(instance)._meta.concrete_fields):
+            values["updated_at"] = now
+        if not rows.update(**values):
+            return None
+        for name, value in values.items():
+            setattr(instance, name, value)
+        return now

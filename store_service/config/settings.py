@@ -21,5 +21,7 @@ PURCHASE_MAX_ATTEMPTS = _env.int("PURCHASE_MAX_ATTEMPTS", default=8)
 PURCHASE_RETRY_BASE_SECONDS = _env.float("PURCHASE_RETRY_BASE_SECONDS", default=2.0)
 PURCHASE_RETRY_MAX_SECONDS = _env.float("PURCHASE_RETRY_MAX_SECONDS", default=300.0)
 PURCHASE_CLAIM_SECONDS = _env.float("PURCHASE_CLAIM_SECONDS", default=120.0)
-PURCHASE_WORKER_INTERVAL = _env.float("PURCHASE_WORKER_INTERVAL", default=2.0)
+PURCHASE_WORKER_INTERVAL = _env.float("PURCHASE_WORKER_INTERVAL", default=0.5)
 PURCHASE_WORKER_BATCH = _env.int("PURCHASE_WORKER_BATCH", default=10)
+# How long the local copy of a region's provider info (`GET /api/info/<state>`) is used.
+PROVIDER_INFO_SECONDS = _env.float("PROVIDER_INFO_SECONDS", default=300.0)

@@ -104,10 +104,18 @@ class PurchaseOutputSerializer(serializers.Serializer):
 
 
 def _answer(purchase, *, done_status: int) -> Response:
-    """`done_status` once the purchase reached a final state, 202 while it waits for a retry."""
-    purchase = selectors.purchase_get(purchase_id=purchase.id)
+    """`done_status` once the purchase reached a final state, 202 while it waits for a retry
+    or for the worker to take the next step."""
+    selectors.purchase_history_load(purchase=purchase)
     code = done_status if purchase.state in states.FINAL else status.HTTP_202_ACCEPTED
     return Response(PurchaseOutputSerializer(purchase).data, status=code)
+
+
+def prefers_async(request) -> bool:
+    """RFC 7240: `Prefer: respond-async` asks for an answer before the work is done."""
+    preferences = request.headers.get("Prefer", "")
+    return any(part.split(";")[0].strip().lower() == "respond-async"
+               for part in preferences.split(","))
 
 
 def _visible_purchase(request, purchase_id):
@@ -138,19 +146,31 @@ class PurchaseListCreateApi(APIView):
         request=InputSerializer,
         responses={201: PurchaseOutputSerializer, 202: PurchaseOutputSerializer,
                    **error_responses(400, 401, 402, 403, 404, 409, 503)},
+        parameters=[OpenApiParameter(
+            "Prefer", str, OpenApiParameter.HEADER, enum=["respond-async"],
+            description="`respond-async`: answer 202 as soon as the payment is authorized "
+                        "(`Preference-Applied: respond-async`); the worker takes the "
+                        "purchase on from there.")],
         description="201 when the purchase reached RESERVE_DELIVERED or FAILED (see "
-                    "`state`/`failure_reason`); 202 when it is waiting for a retry; 402 "
+                    "`state`/`failure_reason`); 202 when it is waiting for a retry, or with "
+                    "`Prefer: respond-async` once the payment is authorized; 402 "
                     "`payment_declined` with `reason` and `details.purchase_id` when the card "
                     "was declined (the purchase is FAILED).")
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        early = prefers_async(request)
         purchase = services.purchase_create(
             user_id=request.user.id, order_id=data.validated_data["order_id"],
             address=data.validated_data["address"],
             card_token=data.validated_data["payment"]["card_token"],
-            voucher_code=(data.validated_data.get("voucher_code") or "").strip() or None)
-        return _answer(purchase, done_status=status.HTTP_201_CREATED)
+            voucher_code=(data.validated_data.get("voucher_code") or "").strip() or None,
+            first_step_only=early)
+        response = _answer(purchase, done_status=status.HTTP_201_CREATED)
+        if early:
+            response["Preference-Applied"] = "respond-async"
+        response["Location"] = f"/api/purchases/{purchase.id}"
+        return response
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=[s for s, _ in states.CHOICES]),

@@ -23,6 +23,7 @@ from common.http import UpstreamRefused
 from purchases import partners, states
 from purchases.models import Purchase
 from purchases.partners import CardRefused, PaymentDeclined
+from purchases.providers import provider_info
 from purchases.states import IllegalMove, purchase_state_move
 
 logger = logging.getLogger("purchases.fulfilment")
@@ -120,18 +121,27 @@ def _authorize_payment(purchase: Purchase) -> None:
         fields={"payment": payment_summary(payment), "card_token": "", "last_error": ""})
 
 
+@contextlib.contextmanager
+def _kept_if_failing(purchase: Purchase, **answers):
+    """Partner answers a step already has ride on its state move; when a later call of the
+    step fails, they are saved on their own, so the purchase still shows them."""
+    try:
+        yield
+    except Exception:
+        _save(purchase, **answers)
+        raise
+
+
 def _request_supplier_order(purchase: Purchase) -> None:
     """PAYMENT_AUTHORIZED -> ORDER_REQUESTED: the provider for the region, then the order."""
-    if not purchase.info_provider:
-        provider = partners.supplier_info_get(state=purchase.address_state)
-        _save(purchase, info_provider=provider)
-    reference = supplier_reference(purchase)
-    supplier_order = partners.supplier_order_create(reference=reference,
-                                                    items=_partner_items(purchase))
+    provider = purchase.info_provider or provider_info(state=purchase.address_state)
+    with _kept_if_failing(purchase, info_provider=provider):
+        supplier_order = partners.supplier_order_create(
+            reference=supplier_reference(purchase), items=_partner_items(purchase))
     purchase_state_move(
         purchase=purchase, to=states.ORDER_REQUESTED,
         note=f"Supplier order {supplier_order.get('order_number', '?')} accepted.",
-        fields={"info_order": supplier_order, "last_error": ""})
+        fields={"info_provider": provider, "info_order": supplier_order, "last_error": ""})
 
 
 def _book_delivery(purchase: Purchase) -> None:
@@ -141,21 +151,29 @@ def _book_delivery(purchase: Purchase) -> None:
     delivery = partners.carrier_delivery_create(
         reference=carrier_reference(purchase), origin=origin, destination=purchase.address,
         items=_partner_items(purchase))
-    _save(purchase, info_delivery=delivery)
-    partners.order_status_set(order_id=purchase.order_id, status="processing")
+    fields = {"info_delivery": delivery, "last_error": "", "next_attempt_at": None}
     paid = "nothing to capture"
-    if purchase.payment:
-        payment = partners.payment_capture(payment_id=purchase.payment["id"])
-        _save(purchase, payment=payment_summary(payment))
-        paid = f"payment captured ({payment['amount']} BRL)"
+    with _kept_if_failing(purchase, info_delivery=delivery):
+        partners.order_status_set(order_id=purchase.order_id, status="processing")
+        if purchase.payment:
+            payment = partners.payment_capture(payment_id=purchase.payment["id"])
+            fields["payment"] = payment_summary(payment)
+            paid = f"payment captured ({payment['amount']} BRL)"
     purchase_state_move(
         purchase=purchase, to=states.RESERVE_DELIVERED,
         note=f"Delivery {delivery.get('tracking_code', '?')} scheduled; {paid}; order processing.",
-        fields={"last_error": "", "next_attempt_at": None})
+        fields=fields)
 
 
-def purchase_advance(*, purchase: Purchase) -> Purchase:
-    """Run the remaining steps once: the purchase ends delivered, failed or waiting to retry.
+# The saga's steps in order: the state each starts from, and the step.
+STEPS = ((states.RECEIVED, _authorize_payment),
+         (states.PAYMENT_AUTHORIZED, _request_supplier_order),
+         (states.ORDER_REQUESTED, _book_delivery))
+
+
+def purchase_advance(*, purchase: Purchase, steps: int | None = None) -> Purchase:
+    """Run the remaining steps once (at most `steps` of them): the purchase ends delivered,
+    failed, waiting to retry, or (with `steps`) in the state its last step reached.
 
     A FAILED purchase whose compensation is pending gets its compensation tried again.
     """
@@ -163,12 +181,11 @@ def purchase_advance(*, purchase: Purchase) -> Purchase:
         return purchase_compensate(purchase=purchase) if purchase.compensation_pending else (
             purchase)
     try:
-        if purchase.state == states.RECEIVED:
-            _authorize_payment(purchase)
-        if purchase.state == states.PAYMENT_AUTHORIZED:
-            _request_supplier_order(purchase)
-        if purchase.state == states.ORDER_REQUESTED:
-            _book_delivery(purchase)
+        for taken, (state, step) in enumerate(STEPS, start=1):
+            if purchase.state == state:
+                step(purchase)
+                if steps is not None and taken >= steps:
+                    break
     except PaymentDeclined as exc:
         purchase_fail(purchase=purchase, reason=f"payment declined: {exc.reason}")
     except CardRefused as exc:

@@ -1,6 +1,6 @@
 """Reads on purchases."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from purchases.models import Purchase
 
@@ -17,3 +17,9 @@ def purchase_list(*, user_id=None, state: str | None = None) -> QuerySet[Purchas
 
 def purchase_get(*, purchase_id) -> Purchase | None:
     return Purchase.objects.prefetch_related("history").filter(id=purchase_id).first()
+
+
+def purchase_history_load(*, purchase: Purchase) -> Purchase:
+    """Load the history of a purchase already in hand (one query; its row is not re-read)."""
+    prefetch_related_objects([purchase], "history")
+    return purchase

@@ -56,20 +56,17 @@ def _order_items(order: dict) -> list[dict]:
             for item in order.get("items") or []]
 
 
-def _active_purchase_exists(*, order_id) -> bool:
-    return Purchase.objects.filter(order_id=order_id).exclude(state=states.FAILED).exists()
-
-
 def purchase_create(*, user_id, order_id, address: dict, card_token: str,
-                    voucher_code: str | None = None) -> Purchase:
+                    voucher_code: str | None = None, first_step_only: bool = False) -> Purchase:
     """Check the order and the voucher, save the purchase as RECEIVED, then run it once.
 
-    A card declined during this run raises 402 `payment_declined` with the decline's
-    `reason` and `details.purchase_id` (the purchase is FAILED and compensated).
+    With `first_step_only` the run stops once the payment is decided and the worker takes
+    the purchase from there at its next pass. A card declined during this run raises 402
+    `payment_declined` with the decline's `reason` and `details.purchase_id` (the purchase is
+    FAILED and compensated). A second active purchase of the order is refused by the table's
+    one-active-purchase constraint (409).
     """
     order = _order_for(order_id=order_id, user_id=user_id)
-    if _active_purchase_exists(order_id=order_id):
-        raise Conflict(ALREADY_ACTIVE)
     subtotal = Decimal(str(order["total_amount"])).quantize(Decimal("0.01"))
     try:
         with transaction.atomic():
@@ -94,7 +91,12 @@ def purchase_create(*, user_id, order_id, address: dict, card_token: str,
             purchase_state_begin(purchase=purchase)
     except IntegrityError as exc:  # a concurrent purchase of the same order won the race
         raise Conflict(ALREADY_ACTIVE) from exc
-    purchase = purchase_advance(purchase=purchase)
+    purchase = purchase_advance(purchase=purchase, steps=1 if first_step_only else None)
+    if first_step_only and purchase.state in states.OPEN and not purchase.last_error:
+        # Due for the worker now, not when the request's claim would have run out.
+        purchase.next_attempt_at = timezone.now()
+        Purchase.objects.filter(pk=purchase.pk, state=purchase.state).update(
+            next_attempt_at=purchase.next_attempt_at)
     if purchase.state == states.FAILED and purchase.failure_reason.startswith(CARD_REFUSED):
         raise ValidationError({"payment": {"card_token": [
             "payment_service does not know this card token; the order is still pending."]}})

@@ -191,6 +191,8 @@ def test_an_order_cancelled_meanwhile_fails_the_purchase_when_marking_it_process
     assert purchase.state == "FAILED"
     assert "order_service refused" in purchase.failure_reason
     assert partners.supplier_cancels == [purchase.info_order["order_number"]]
+    # The carrier's booking was answered before the refusal: the purchase still shows it.
+    assert purchase.info_delivery["reference"] == f"{purchase.id}:delivery"
 
 
 def test_retries_run_out_and_the_purchase_fails_with_compensation(

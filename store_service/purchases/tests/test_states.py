@@ -1,6 +1,8 @@
 """The state machine: only the table's moves happen, each with its history row."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +73,30 @@ def test_a_stale_copy_cannot_repeat_a_move_another_runner_made():
         purchase_state_move(purchase=stale, to=states.PAYMENT_AUTHORIZED)
 
     assert purchase.history.count() == 3
+
+
+def test_a_stale_copy_moves_from_the_state_the_row_is_in_when_the_table_allows_it():
+    purchase = PurchaseFactory()
+    stale = type(purchase).objects.get(pk=purchase.pk)
+    purchase_state_move(purchase=purchase, to=states.PAYMENT_AUTHORIZED)
+
+    purchase_state_move(purchase=stale, to=states.ORDER_REQUESTED)
+
+    assert stale.state == "ORDER_REQUESTED"
+    last = purchase.history.last()
+    assert (last.from_state, last.to_state) == ("PAYMENT_AUTHORIZED", "ORDER_REQUESTED")
+
+
+def test_a_move_from_the_state_in_hand_is_one_conditional_update_without_a_locking_read():
+    purchase = PurchaseFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        purchase_state_move(purchase=purchase, to=states.PAYMENT_AUTHORIZED)
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not any("FOR UPDATE" in sql for sql in statements)
+    updates = [sql for sql in statements if sql.startswith("UPDATE")]
+    assert len(updates) == 1 and '"state" = ' in updates[0].split("WHERE")[1]
 
 
 @settings(max_examples=40, deadline=None,
