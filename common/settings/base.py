@@ -26,6 +26,9 @@ EXAMPLE_SECRET_MARKERS = ("change-me", "changeme", "replace-with", "not-for-prod
 DEFAULT_EVENT_HANDLERS: dict[str, str] = {
     "shop.user.sessions_revoked": "common.auth.revocations.handle_sessions_revoked",
 }
+# The one reader of the environment. A service's settings module reads its own variables with
+# it after `service_settings(...)`, which loads `.env` into the environment first.
+env = environ.Env()
 
 
 class ImproperlyConfiguredExit(SystemExit):
@@ -150,7 +153,6 @@ def service_settings(
     event_handlers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the settings of one service; its settings module does `globals().update(...)`."""
-    env = environ.Env()
     _read_env_file(env)
     debug = env.bool("DJANGO_DEBUG", default=False)
     secret_key = _require(env, "DJANGO_SECRET_KEY", debug, LOCAL_SECRET_KEY)

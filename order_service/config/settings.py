@@ -2,9 +2,7 @@
 
 from pathlib import Path
 
-import environ
-
-from common.settings import service_settings
+from common.settings import env, service_settings
 
 globals().update(service_settings(
     name="order_service",
@@ -16,8 +14,6 @@ globals().update(service_settings(
                     "shop.user.changed": "orders.handlers.user_changed"},
 ))
 
-# Read after service_settings, which has loaded `.env` into the environment.
-env = environ.Env()
 # A pending order nobody bought is cancelled after this many minutes (manage.py expire_orders);
 # fractions are allowed (a test platform may use seconds).
 ORDER_PENDING_MINUTES = env.float("ORDER_PENDING_MINUTES", default=30.0)

@@ -2,9 +2,7 @@
 
 from pathlib import Path
 
-import environ
-
-from common.settings import service_settings
+from common.settings import env, service_settings
 
 globals().update(service_settings(
     name="supplier_service",
@@ -12,8 +10,7 @@ globals().update(service_settings(
     apps=["supplier"],
 ))
 
-_env = environ.Env()  # read after service_settings, which loads `.env` into the environment
 # Stock given to a product the supplier has never seen, on its first order.
-SUPPLIER_DEFAULT_STOCK = _env.int("SUPPLIER_DEFAULT_STOCK", default=1000)
+SUPPLIER_DEFAULT_STOCK = env.int("SUPPLIER_DEFAULT_STOCK", default=1000)
 # Days between a supplier order and its shipment.
-SUPPLIER_SHIP_DAYS = _env.int("SUPPLIER_SHIP_DAYS", default=2)
+SUPPLIER_SHIP_DAYS = env.int("SUPPLIER_SHIP_DAYS", default=2)
