@@ -217,50 +217,118 @@ def order_create_scenario(args, stack: Stack, token: str) -> list[load.Result] |
     return results
 
 
-def purchase_scenario(args, stack: Stack, token: str) -> list[load.Result] | str:
+def purchase_scenario(args, stack: Stack, token: str, *,
+                      early: bool = False) -> list[load.Result] | str:
+    """An order then its purchase, by `concurrency / 2` threads.
+
+    `early` sends `Prefer: respond-async`: the purchase is answered (202) once its payment is
+    authorized and the stack's purchase worker does the rest; after the load, the bench waits
+    for every one of those purchases to end and reports how long they took, created to final.
+    """
     orders = f"{stack.url('order_service')}/api/orders"
     purchases = f"{stack.url('store_service')}/api/purchases"
     headers = {"Authorization": f"Bearer {token}"}
+    purchase_headers = {**headers, "Prefer": "respond-async"} if early else headers
+    expected = [201, 202 if early else 201]
     purchase_latencies: list[tuple[float, float]] = []  # (finished at, ms)
+    made: list[tuple[float, str]] = []  # (finished at, purchase id)
 
     def chain(session: requests.Session) -> list[requests.Response]:
         order = session.post(orders, json=_order_body(3), headers=headers, timeout=30)
         if order.status_code != 201:
             return [order]
         began = time.perf_counter()
-        purchase = session.post(purchases, headers=headers, timeout=30,
+        purchase = session.post(purchases, headers=purchase_headers, timeout=30,
                                 json={"order_id": order.json()["id"], "address": ADDRESS,
                                       "payment": PAYMENT})
         ended = time.perf_counter()
         purchase_latencies.append((ended, (ended - began) * 1000))
+        if purchase.status_code in (201, 202):
+            made.append((ended, purchase.json()["id"]))
         return [order, purchase]
 
-    with requests.Session() as session:
-        smoke = chain(session)
-    if [r.status_code for r in smoke] != [201, 201]:
-        last = smoke[-1]
-        return (f"the purchase chain answered {[r.status_code for r in smoke]}: "
-                f"{last.text[:200]}")
-    # Purchases are the heaviest path (five partner calls): half the connections keep
-    # gunicorn's queues from timing out on 2 cores.
-    concurrency = max(1, args.concurrency // 2)
-    name = "purchase: POST /api/orders + POST /api/purchases"
-    if args.warmup:
-        load.run_threads(name, chain, duration=args.warmup, concurrency=concurrency)
-    purchase_latencies.clear()
-    log(f"  {name} ({args.duration} s)")
-    deadline = time.perf_counter() + args.duration
-    result = load.run_threads(name, chain, duration=args.duration, concurrency=concurrency)
-    alone_ms = sorted(ms for ended, ms in purchase_latencies if ended <= deadline)
-    log(f"    {result.rps:.1f} chains/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-        f"{result.errors} errors")
-    alone = load.Result(
-        scenario="POST /api/purchases (within the chain)", tool="python threads",
-        duration_s=result.duration_s, requests=len(alone_ms), errors=0,
-        p50_ms=load.percentile(alone_ms, 50), p99_ms=load.percentile(alone_ms, 99),
-        concurrency=concurrency,
-        notes=["latency of the purchase call alone, measured inside the chain above"])
-    return [result, alone]
+    if early:
+        stack.start_manage("store_worker", "store_service", "process_purchases")
+    try:
+        with requests.Session() as session:
+            smoke = chain(session)
+        if [r.status_code for r in smoke] != expected:
+            last = smoke[-1]
+            return (f"the purchase chain answered {[r.status_code for r in smoke]}: "
+                    f"{last.text[:200]}")
+        # Purchases are the heaviest path (five partner calls): half the connections keep
+        # gunicorn's queues from timing out on 2 cores.
+        concurrency = max(1, args.concurrency // 2)
+        name = report.PURCHASE_EARLY if early else report.PURCHASE_CHAIN
+        if args.warmup:
+            load.run_threads(name, chain, duration=args.warmup, concurrency=concurrency)
+        purchase_latencies.clear()
+        made.clear()
+        log(f"  {name} ({args.duration} s)")
+        began = time.perf_counter()
+        deadline = began + args.duration
+        result = load.run_threads(name, chain, duration=args.duration, concurrency=concurrency)
+        alone_ms = sorted(ms for ended, ms in purchase_latencies if ended <= deadline)
+        log(f"    {result.rps:.1f} chains/s, p50 {result.p50_ms:.1f} ms, "
+            f"p99 {result.p99_ms:.1f} ms, {result.errors} errors")
+        alone = load.Result(
+            scenario=(report.PURCHASE_EARLY_ALONE if early else report.PURCHASE_ALONE),
+            tool="python threads", duration_s=result.duration_s, requests=len(alone_ms),
+            errors=0, p50_ms=load.percentile(alone_ms, 50), p99_ms=load.percentile(alone_ms, 99),
+            concurrency=concurrency,
+            notes=["latency of the purchase call alone, measured inside the chain above"])
+        outcome = [result, alone]
+        if early:
+            outcome.append(_completion(stack, headers, began,
+                                       [pid for ended, pid in made if ended <= deadline]))
+        return outcome
+    finally:
+        if early:
+            stack.stop_process("store_worker")
+
+
+def _completion(stack: Stack, headers: dict, began: float, ids: list[str]) -> load.Result:
+    """Wait (up to 5 minutes) for the early-answered purchases to end: how many ended per second
+    from the start of the load to the last one, and their created-to-final times."""
+    wanted, ended, final = set(ids), {}, {"RESERVE_DELIVERED", "FAILED"}
+    url = f"{stack.url('store_service')}/api/purchases"
+    give_up = time.perf_counter() + 300
+    while len(ended) < len(wanted) and time.perf_counter() < give_up:
+        offset = 0
+        while True:
+            answer = requests.get(url, params={"limit": 100, "offset": offset},
+                                  headers=headers, timeout=30)
+            if answer.status_code != 200:
+                break  # asked again after the pause
+            page = answer.json()
+            for purchase in page["results"]:
+                if purchase["id"] in wanted and purchase["state"] in final:
+                    history = purchase["history"]
+                    ended[purchase["id"]] = (purchase["state"],
+                                             _seconds_between(history[0]["at"],
+                                                              history[-1]["at"]) * 1000)
+            offset += 100
+            if offset >= page["count"] or len(ended) == len(wanted):
+                break
+        if len(ended) < len(wanted):
+            time.sleep(0.5)
+    elapsed = time.perf_counter() - began
+    times = sorted(ms for _, ms in ended.values())
+    failed = sum(state == "FAILED" for state, _ in ended.values())
+    notes = [f"{len(ended)} of {len(wanted)} early-answered purchases ended "
+             f"({failed} FAILED) {elapsed:.1f} s after the load began; p50/p99 are created "
+             "to final, through the worker"]
+    return load.Result(scenario=report.PURCHASE_EARLY_DONE, tool="store worker",
+                       duration_s=elapsed, requests=len(ended) - failed,
+                       errors=len(wanted) - len(ended) + failed,
+                       p50_ms=load.percentile(times, 50), p99_ms=load.percentile(times, 99),
+                       concurrency=1, notes=notes)
+
+
+def _seconds_between(first: str, last: str) -> float:
+    def parse(value: str) -> datetime:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return (parse(last) - parse(first)).total_seconds()
 
 
 def _token_user_id(token: str) -> str:
@@ -371,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
             stack.notes.append(f"purchase not measured: {', '.join(missing)} not running")
         else:
             _record(stack, results, "purchase", purchase_scenario(args, stack, user_token))
+            _record(stack, results, "purchase (early answer)",
+                    purchase_scenario(args, stack, user_token, early=True))
         profiles = run_profiles(stack, user_token, ready, args.results) if args.profile else []
     except KeyboardInterrupt:
         log("interrupted: stopping every process started")

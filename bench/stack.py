@@ -156,6 +156,16 @@ class Stack:
         return flags + (f" --keep-alive {self.keepalive}" if self.keepalive is not None
                         else "")
 
+    def start_manage(self, name: str, service: str, *args: str) -> Process:
+        """`manage.py <args>` of `service` as a process of the stack (a worker, say)."""
+        RUN_DIR.mkdir(parents=True, exist_ok=True)
+        log = RUN_DIR / f"{name}.log"
+        with log.open("w") as out:
+            popen = start_group([str(PYTHON), "manage.py", *args], env=self.env, stdout=out,
+                                cwd=ROOT / service)
+        process = self.processes[name] = Process(name, 0, popen, log)
+        return process
+
     def start_service(self, service: str) -> Process:
         return self.gunicorn(service, ROOT / service, "config.wsgi:application", self.env)
 
@@ -173,6 +183,12 @@ class Stack:
         if process is None or not process.log.exists():
             return ""
         return "\n".join(process.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop_process(self, name: str) -> None:
+        """SIGTERM one process group of the stack (SIGKILL after 10 s)."""
+        process = self.processes.pop(name, None)
+        if process is not None:
+            stop_groups([process.popen], grace=10)
 
     def stop(self) -> None:
         """SIGTERM every process group started, then SIGKILL whatever is left after 10 s."""
