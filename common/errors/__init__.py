@@ -1,4 +1,5 @@
-"""The error envelope: domain exceptions, the DRF exception handler and Django's handlers."""
+"""The error envelope: domain exceptions, the DRF exception handler and Django's handlers; the
+400 for a value another row already has in any case."""
 
 from common.errors.envelope import error_body, error_response
 from common.errors.exceptions import (
@@ -16,6 +17,7 @@ from common.errors.handlers import (
     permission_denied,
     server_error,
 )
+from common.errors.uniqueness import atomic_refusing_duplicate, refuse_duplicate
 
 __all__ = [
     "Conflict",
@@ -24,11 +26,13 @@ __all__ = [
     "RuleViolation",
     "UnhandledExceptionMiddleware",
     "UpstreamUnavailable",
+    "atomic_refusing_duplicate",
     "bad_request",
     "error_body",
     "error_response",
     "exception_handler",
     "not_found",
     "permission_denied",
+    "refuse_duplicate",
     "server_error",
 ]

@@ -2,12 +2,11 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from common.errors import RuleViolation
+from common.errors import RuleViolation, atomic_refusing_duplicate, refuse_duplicate
 from vouchers.models import Voucher
 
 DUPLICATE_CODE = "A voucher with this code already exists."
@@ -16,23 +15,13 @@ CENT = Decimal("0.01")
 FIELDS = ("code", "percent_off", "amount_off", "valid_until", "max_uses")
 
 
-def _code_taken(code: str, *, exclude_id=None) -> bool:
-    vouchers = Voucher.objects.filter(code__iexact=code)
-    if exclude_id is not None:
-        vouchers = vouchers.exclude(id=exclude_id)
-    return vouchers.exists()
-
-
 def _validate_and_save(voucher: Voucher) -> Voucher:
     if (voucher.percent_off is None) == (voucher.amount_off is None):
         raise ValidationError({"percent_off": [ONE_KIND], "amount_off": [ONE_KIND]})
-    if _code_taken(voucher.code, exclude_id=voucher.id):
-        raise ValidationError({"code": [DUPLICATE_CODE]})
-    try:
-        with transaction.atomic():
-            voucher.save()
-    except IntegrityError as exc:  # a concurrent insert of the same code
-        raise ValidationError({"code": [DUPLICATE_CODE]}) from exc
+    refuse_duplicate(Voucher, field="code", value=voucher.code, message=DUPLICATE_CODE,
+                     exclude_id=voucher.id)
+    with atomic_refusing_duplicate(field="code", message=DUPLICATE_CODE):
+        voucher.save()
     return voucher
 
 

@@ -7,31 +7,16 @@ ends every session of the user (`shop.user.sessions_revoked`).
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
+from common.errors import atomic_refusing_duplicate, refuse_duplicate
 from common.events import publish
 from users.models import User, UserRole
 from users.sessions import sessions_end_all
 
 DUPLICATE_EMAIL = "A user with this email already exists."
 WRONG_PASSWORD = "The current password is not correct."
-
-
-def _email_taken(email: str, *, exclude_id=None) -> bool:
-    users = User.objects.filter(email__iexact=email)
-    if exclude_id is not None:
-        users = users.exclude(id=exclude_id)
-    return users.exists()
-
-
-def _save(user: User) -> User:
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise ValidationError({"email": [DUPLICATE_EMAIL]}) from exc
-    return user
 
 
 def _validate_password(password: str, *, user: User, field: str) -> None:
@@ -50,19 +35,14 @@ def _changed_data(user: User) -> dict:
 def user_create(*, email: str, password: str, name: str) -> User:
     """Register a USER; the email is stored lower-cased and must be unique in any case."""
     email = email.strip().lower()
-    if _email_taken(email):
-        raise ValidationError({"email": [DUPLICATE_EMAIL]})
+    refuse_duplicate(User, field="email", value=email, message=DUPLICATE_EMAIL)
     user = User(email=email, name=name, role=UserRole.USER)
     _validate_password(password, user=user, field="password")
     user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-            publish(type="shop.user.registered", subject=str(user.id), data={
-                "user_id": str(user.id), "email": user.email, "name": user.name,
-                "role": user.role})
-    except IntegrityError as exc:
-        raise ValidationError({"email": [DUPLICATE_EMAIL]}) from exc
+    with atomic_refusing_duplicate(field="email", message=DUPLICATE_EMAIL):
+        user.save()
+        publish(type="shop.user.registered", subject=str(user.id), data={
+            "user_id": str(user.id), "email": user.email, "name": user.name, "role": user.role})
     return user
 
 
@@ -71,8 +51,8 @@ def user_update(*, user: User, changes: dict, by_admin: bool) -> User:
     before = (user.email, user.name, user.role)
     if "email" in changes:
         email = changes["email"].strip().lower()
-        if _email_taken(email, exclude_id=user.id):
-            raise ValidationError({"email": [DUPLICATE_EMAIL]})
+        refuse_duplicate(User, field="email", value=email, message=DUPLICATE_EMAIL,
+                         exclude_id=user.id)
         user.email = email
     if "name" in changes:
         user.name = changes["name"]
@@ -80,14 +60,11 @@ def user_update(*, user: User, changes: dict, by_admin: bool) -> User:
         user.role = changes["role"]
     if (user.email, user.name, user.role) == before:
         return user
-    try:
-        with transaction.atomic():
-            user.save()
-            publish(type="shop.user.changed", subject=str(user.id), data=_changed_data(user))
-            if user.role != before[2]:
-                sessions_end_all(user=user, reason="role_changed")
-    except IntegrityError as exc:
-        raise ValidationError({"email": [DUPLICATE_EMAIL]}) from exc
+    with atomic_refusing_duplicate(field="email", message=DUPLICATE_EMAIL):
+        user.save()
+        publish(type="shop.user.changed", subject=str(user.id), data=_changed_data(user))
+        if user.role != before[2]:
+            sessions_end_all(user=user, reason="role_changed")
     return user
 
 
