@@ -5,7 +5,9 @@ from common.pagination.limit_offset import (
     MAX_LIMIT,
     MAX_OFFSET,
     LimitOffsetPagination,
+    paginated_response,
     parse_page_params,
 )
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET", "LimitOffsetPagination", "parse_page_params"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET", "LimitOffsetPagination",
+           "paginated_response", "parse_page_params"]

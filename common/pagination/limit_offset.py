@@ -1,4 +1,5 @@
-"""`?limit=&offset=` answering `{count, limit, offset, results}`."""
+"""`?limit=&offset=` answering `{count, limit, offset, results}`; `paginated_response` is a
+list view's whole answer."""
 
 from django.db.models import Count, QuerySet, Window
 from rest_framework import pagination
@@ -72,3 +73,11 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 "results": schema,
             },
         }
+
+
+def paginated_response(request, rows, serializer_class) -> Response:
+    """The page of `rows` (a queryset or a list) that the request's `?limit=&offset=` asks for,
+    each row through `serializer_class`, as `{count, limit, offset, results}`."""
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(rows, request)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

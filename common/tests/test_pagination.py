@@ -3,8 +3,11 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
-from common.pagination import DEFAULT_LIMIT, MAX_LIMIT, parse_page_params
+from common.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginated_response, parse_page_params
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +100,15 @@ def test_a_distinct_queryset_is_counted_after_distinct():
                            .order_by("username"))
 
     assert (count, [user.username for user in page]) == (2, ["both", "one"])
+
+
+def test_paginated_response_serializes_the_requested_page():
+    class Row(serializers.Serializer):
+        n = serializers.IntegerField()
+
+    request = Request(APIRequestFactory().get("/rows", {"limit": 2, "offset": 3}))
+
+    response = paginated_response(request, [{"n": n} for n in range(10)], Row)
+
+    assert response.data == {"count": 10, "limit": 2, "offset": 3,
+                             "results": [{"n": 3}, {"n": 4}]}

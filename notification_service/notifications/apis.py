@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from common.auth import is_admin
 from common.openapi import PageQuerySerializer, error_responses, paginated
-from common.pagination import LimitOffsetPagination
+from common.pagination import paginated_response
 from notifications import selectors, services
 from notifications.models import ChannelStatus, NotificationKind
 
@@ -44,10 +44,7 @@ class NotificationListApi(APIView):
         query.is_valid(raise_exception=True)
         notifications = selectors.notification_list(user_id=request.user.id,
                                                     unread=query.validated_data["unread"])
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(
-            NotificationOutputSerializer(page, many=True).data)
+        return paginated_response(request, notifications, NotificationOutputSerializer)
 
 
 def _visible(request, notification_id):

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from common.auth import is_admin, is_service, service_callers
 from common.lines import line_items_field
 from common.openapi import PageQuerySerializer, error_responses, paginated
-from common.pagination import LimitOffsetPagination
+from common.pagination import paginated_response
 from orders import selectors, services
 from orders.models import DECIMAL_PLACES, PRICE_MAX_DIGITS, TOTAL_MAX_DIGITS
 from orders.status import OrderStatus
@@ -46,12 +46,6 @@ class OrderOutputSerializer(serializers.Serializer):
 class OrderListQuerySerializer(PageQuerySerializer):
     user_id = serializers.UUIDField(required=False,
                                     help_text="Only this user's orders (ADMIN; a USER: oneself).")
-
-
-def _paginated(view, request, orders):
-    paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(orders, request, view=view)
-    return paginator.get_paginated_response(OrderOutputSerializer(page, many=True).data)
 
 
 def _user_id_param(request) -> uuid.UUID | None:
@@ -117,11 +111,12 @@ class OrderListCreateApi(APIView):
                               **error_responses(400, 401, 403)})
     def get(self, request):
         user_id = _user_id_param(request)
-        if is_admin(request.user):
-            return _paginated(self, request, selectors.order_list(user_id=user_id))
-        if user_id is not None and user_id != request.user.id:
-            raise PermissionDenied("You may only list your own orders.")
-        return _paginated(self, request, selectors.order_list(user_id=request.user.id))
+        if not is_admin(request.user):
+            if user_id is not None and user_id != request.user.id:
+                raise PermissionDenied("You may only list your own orders.")
+            user_id = request.user.id
+        orders = selectors.order_list(user_id=user_id)
+        return paginated_response(request, orders, OrderOutputSerializer)
 
 
 class OrderDetailApi(APIView):
@@ -148,7 +143,8 @@ class OrderUserListApi(APIView):
     def get(self, request, user_id):
         if user_id != request.user.id and not is_admin(request.user):
             raise PermissionDenied("You may only list your own orders.")
-        return _paginated(self, request, selectors.order_list(user_id=user_id))
+        orders = selectors.order_list(user_id=user_id)
+        return paginated_response(request, orders, OrderOutputSerializer)
 
 
 class OrderStatusApi(APIView):

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from common.auth import admin_or_service_callers, service_callers
 from common.idempotency import IdempotentCreateApi, reference_field
 from common.openapi import PageQuerySerializer, error_responses, paginated
-from common.pagination import LimitOffsetPagination
+from common.pagination import paginated_response
 from payments import selectors, services, states
 from payments.models import AMOUNT_MAX_DIGITS, CURRENCY, DECIMAL_PLACES, MAX_AMOUNT
 
@@ -101,11 +101,9 @@ class PaymentListCreateApi(IdempotentCreateApi):
         status_filter = request.query_params.get("status") or None
         if status_filter is not None and status_filter not in states.STATUSES:
             raise serializers.ValidationError({"status": [f"Unknown status {status_filter!r}."]})
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(
-            selectors.payment_list(reference=request.query_params.get("reference") or None,
-                                   status=status_filter), request, view=self)
-        return paginator.get_paginated_response(PaymentOutputSerializer(page, many=True).data)
+        payments = selectors.payment_list(reference=request.query_params.get("reference") or None,
+                                          status=status_filter)
+        return paginated_response(request, payments, PaymentOutputSerializer)
 
 
 class PaymentDetailApi(APIView):

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from common.auth import IsAdmin
 from common.openapi import PageQuerySerializer, error_responses, paginated
-from common.pagination import LimitOffsetPagination
+from common.pagination import paginated_response
 from vouchers import selectors, services
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -57,9 +57,7 @@ class VoucherListCreateApi(APIView):
                    responses={200: paginated(VoucherOutputSerializer),
                               **error_responses(400, 401, 403)})
     def get(self, request):
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(selectors.voucher_list(), request, view=self)
-        return paginator.get_paginated_response(VoucherOutputSerializer(page, many=True).data)
+        return paginated_response(request, selectors.voucher_list(), VoucherOutputSerializer)
 
 
 class VoucherDetailApi(APIView):

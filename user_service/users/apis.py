@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from common.auth import IsAdmin, Role, is_admin, is_service
 from common.openapi import PageQuerySerializer, error_responses, paginated
-from common.pagination import LimitOffsetPagination
+from common.pagination import paginated_response
 from users import selectors, services
 from users.models import UserRole
 from users.sessions import session_end, session_refresh, session_start
@@ -65,9 +65,7 @@ class UserListCreateApi(APIView):
                    responses={200: paginated(UserOutputSerializer),
                               **error_responses(400, 401, 403)})
     def get(self, request):
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(selectors.user_list(), request, view=self)
-        return paginator.get_paginated_response(UserOutputSerializer(page, many=True).data)
+        return paginated_response(request, selectors.user_list(), UserOutputSerializer)
 
 
 class UserMeApi(APIView):
