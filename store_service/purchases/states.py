@@ -1,8 +1,9 @@
 """The purchase state machine: every state, the one table of allowed moves, the one mover.
 
 The table is a `common.statemachine.StateMachine` (the shape every service's machine takes).
-`purchase_state_move` is the only code that changes `Purchase.state`: the machine re-reads the
-state under a row lock, refuses a move not in the table (`IllegalMove`, 409 with reason
+`purchase_state_move` is the only code that changes `Purchase.state`: the machine moves it with
+one conditional `UPDATE` from the state in hand (re-reading it under a row lock only when that
+matches nothing), refuses a move not in the table (`IllegalMove`, 409 with reason
 `invalid_transition`), saves the state with the step's fields and writes the history row; the
 same transaction publishes `shop.purchase.state_changed`. `purchase_state_begin` writes the
 creation row (from null) and its event.
