@@ -3,22 +3,27 @@
 A suite's conftest imports the ones it uses (or takes them all from `common.testing.fixtures`):
 `from common.testing.clients import service_client, user_client  # noqa: F401`.
 `client_for(...)` builds a client with any token `make_token` can mint, for fixtures of a
-suite's own (the store's SERVICE client, a given user's client).
+suite's own (the store's SERVICE client, a given user's client); `bearer_client(token)` one
+with a token the service itself issued (user_service's login).
 """
 
 import pytest
 from rest_framework.test import APIClient
 
-from common.testing.tokens import auth_header
+from common.testing.tokens import make_token
+
+
+def bearer_client(token: str) -> APIClient:
+    """An API client that sends `token` as its bearer token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
 
 
 def client_for(role: str | None = None, **token) -> APIClient:
     """An API client with a bearer token of `role` (claims as `make_token` takes them), or
     none when `role` is None."""
-    client = APIClient()
-    if role:
-        client.credentials(**auth_header(role=role, **token))
-    return client
+    return bearer_client(make_token(role=role, **token)) if role else APIClient()
 
 
 @pytest.fixture

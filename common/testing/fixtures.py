@@ -5,7 +5,7 @@ A conftest takes the ones it uses:
 
 - clients: `api_client` (no token), `anonymous_client`, `user_client`, `admin_client`,
   `service_client`, `store_client` (store_service's), `other_service_client` (see
-  `common.testing.clients`; `client_for` builds any other);
+  `common.testing.clients`; `client_for` and `bearer_client` build any other);
 - headers for a bare client: `user_headers`, `admin_headers`, `service_headers`;
 - settings: `fast_password_hashers` (MD5: hashing is not what a suite measures),
   `clean_cache` (the cache emptied before the test);
@@ -21,6 +21,7 @@ from common.testing.clients import (
     admin_client,
     anonymous_client,
     api_client,
+    bearer_client,
     client_for,
     other_service_client,
     service_client,
@@ -66,6 +67,6 @@ def http_stubs():
 
 
 __all__ = ["FAST_PASSWORD_HASHERS", "admin_client", "admin_headers", "anonymous_client",
-           "api_client", "clean_cache", "client_for", "fast_password_hashers", "http_stubs",
-           "other_service_client", "service_client", "service_headers", "store_client",
-           "user_client", "user_headers"]
+           "api_client", "bearer_client", "clean_cache", "client_for", "fast_password_hashers",
+           "http_stubs", "other_service_client", "service_client", "service_headers",
+           "store_client", "user_client", "user_headers"]

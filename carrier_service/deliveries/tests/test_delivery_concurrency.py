@@ -5,9 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
-from rest_framework.test import APIClient
 
-from common.testing import auth_header
+from common.testing.clients import client_for
 from deliveries.models import Delivery
 from deliveries.tests.factories import address
 
@@ -25,8 +24,7 @@ def test_concurrent_duplicates_of_a_reference_schedule_one_delivery():
 
     def post(_):
         try:
-            client = APIClient()
-            client.credentials(**auth_header(role="SERVICE", service="store_service"))
+            client = client_for("SERVICE", service="store_service")
             return client.post("/api/delivery", body, format="json")
         finally:
             connection.close()

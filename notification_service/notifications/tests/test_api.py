@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from common.testing import auth_header
+from common.testing.clients import client_for
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_of(user_id, role="USER") -> APIClient:
-    client = APIClient()
-    client.credentials(**auth_header(role=role, user_id=user_id))
-    return client
+    return client_for(role, user_id=user_id)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from common.testing import auth_header
+from common.testing.clients import client_for
 from supplier.models import SupplierOrder, SupplierProduct
 from supplier.tests.factories import SupplierProductFactory
 
@@ -30,9 +30,7 @@ def _in_threads(call, count: int) -> list:
 
 
 def _client() -> APIClient:
-    client = APIClient()
-    client.credentials(**auth_header(role="SERVICE", service="store_service"))
-    return client
+    return client_for("SERVICE", service="store_service")
 
 
 def test_concurrent_orders_never_take_stock_below_zero():

@@ -5,8 +5,8 @@ The shared ones (an API client, fast password hashers, a clean cache) come from
 """
 
 import pytest
-from rest_framework.test import APIClient
 
+from common.testing.clients import bearer_client
 from common.testing.fixtures import api_client, clean_cache, fast_password_hashers  # noqa: F401
 from users.tests.factories import DEFAULT_PASSWORD, AdminFactory, UserFactory
 
@@ -30,9 +30,7 @@ def _bearer_client(api_client, account):  # noqa: F811
     response = api_client.post("/api/auth/login",
                                {"email": account.email, "password": DEFAULT_PASSWORD},
                                format="json")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
-    return client
+    return bearer_client(response.json()["access"])
 
 
 @pytest.fixture

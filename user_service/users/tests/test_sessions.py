@@ -2,9 +2,9 @@
 changes that end every session of a user (each publishing shop.user.sessions_revoked)."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from common.events.models import OutboxEvent
+from common.testing.clients import bearer_client
 from users.models import Session
 from users.tests.factories import DEFAULT_PASSWORD, AdminFactory
 
@@ -16,12 +16,6 @@ def _login(api_client, user, password=DEFAULT_PASSWORD):
                         format="json")
     assert response.status_code == 200, response.content
     return response.json()
-
-
-def _bearer(access):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return client
 
 
 def _refresh(api_client, refresh):
@@ -47,8 +41,8 @@ def test_presenting_a_used_refresh_token_ends_the_whole_session(api_client, user
     assert replay.status_code == 401
     assert replay.json()["error"]["code"] == "authentication_failed"
     assert _refresh(api_client, rotated["refresh"]).status_code == 401
-    assert _bearer(rotated["access"]).get("/api/users/me").status_code == 401
-    assert _bearer(tokens["access"]).get("/api/users/me").status_code == 401
+    assert bearer_client(rotated["access"]).get("/api/users/me").status_code == 401
+    assert bearer_client(tokens["access"]).get("/api/users/me").status_code == 401
     session = Session.objects.get()
     assert session.end_reason == "refresh_reused"
     assert _revocations(user) == [{"user_id": str(user.id), "reason": "refresh_reused",
@@ -60,9 +54,9 @@ def test_logout_ends_that_session_only(api_client, user):
     phone, laptop = _login(api_client, user), _login(api_client, user)
     response = api_client.post("/api/auth/logout", {"refresh": phone["refresh"]}, format="json")
     assert response.status_code == 204
-    assert _bearer(phone["access"]).get("/api/users/me").status_code == 401
+    assert bearer_client(phone["access"]).get("/api/users/me").status_code == 401
     assert _refresh(api_client, phone["refresh"]).status_code == 401
-    assert _bearer(laptop["access"]).get("/api/users/me").status_code == 200
+    assert bearer_client(laptop["access"]).get("/api/users/me").status_code == 200
     assert [r["reason"] for r in _revocations(user)] == ["logout"]
     again = api_client.post("/api/auth/logout", {"refresh": phone["refresh"]}, format="json")
     assert again.status_code == 204
@@ -76,7 +70,7 @@ def test_logout_with_a_bad_refresh_token_is_refused(api_client, body):
 
 def test_password_change_ends_every_session_and_needs_the_current_password(api_client, user):
     one, two = _login(api_client, user), _login(api_client, user)
-    client = _bearer(one["access"])
+    client = bearer_client(one["access"])
     wrong = client.post("/api/auth/password", {"current_password": "nope-nope-nope",
                                                "new_password": "brand-new-secret-9"},
                         format="json")
@@ -87,19 +81,19 @@ def test_password_change_ends_every_session_and_needs_the_current_password(api_c
                            format="json")
     assert response.status_code == 204
     for tokens in (one, two):
-        assert _bearer(tokens["access"]).get("/api/users/me").status_code == 401
+        assert bearer_client(tokens["access"]).get("/api/users/me").status_code == 401
         assert _refresh(api_client, tokens["refresh"]).status_code == 401
     assert api_client.post("/api/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD},
                     format="json").status_code == 401
     fresh = _login(api_client, user, "brand-new-secret-9")
-    assert _bearer(fresh["access"]).get("/api/users/me").status_code == 200
+    assert bearer_client(fresh["access"]).get("/api/users/me").status_code == 200
     assert [r["reason"] for r in _revocations(user)] == ["password_changed"]
     assert "session_id" not in _revocations(user)[0]
 
 
 @pytest.mark.parametrize("new_password", ["password", "12345678", "short"])
 def test_a_weak_new_password_is_refused(api_client, user, new_password):
-    client = _bearer(_login(api_client, user)["access"])
+    client = bearer_client(_login(api_client, user)["access"])
     response = client.post("/api/auth/password", {"current_password": DEFAULT_PASSWORD,
                                                   "new_password": new_password}, format="json")
     assert response.status_code == 400
@@ -117,11 +111,11 @@ def test_a_service_token_cannot_change_a_password(api_client):
 def test_demotion_ends_the_admins_sessions(api_client, user):
     demoted = AdminFactory()
     tokens = _login(api_client, demoted)
-    boss = _bearer(_login(api_client, AdminFactory())["access"])
-    assert _bearer(tokens["access"]).get("/api/users").status_code == 200
+    boss = bearer_client(_login(api_client, AdminFactory())["access"])
+    assert bearer_client(tokens["access"]).get("/api/users").status_code == 200
     response = boss.patch(f"/api/users/{demoted.id}", {"role": "USER"}, format="json")
     assert response.status_code == 200
-    assert _bearer(tokens["access"]).get("/api/users").status_code == 401
+    assert bearer_client(tokens["access"]).get("/api/users").status_code == 401
     assert _refresh(api_client, tokens["refresh"]).status_code == 401
     assert [r["reason"] for r in _revocations(demoted)] == ["role_changed"]
     changed = OutboxEvent.objects.get(type="shop.user.changed", subject=str(demoted.id))
@@ -130,7 +124,7 @@ def test_demotion_ends_the_admins_sessions(api_client, user):
 
 def test_a_name_change_publishes_user_changed_and_keeps_sessions(api_client, user):
     tokens = _login(api_client, user)
-    client = _bearer(tokens["access"])
+    client = bearer_client(tokens["access"])
     assert client.patch(f"/api/users/{user.id}", {"name": "New"}, format="json").status_code == 200
     assert client.get("/api/users/me").status_code == 200
     event = OutboxEvent.objects.get(type="shop.user.changed")
@@ -141,7 +135,7 @@ def test_a_name_change_publishes_user_changed_and_keeps_sessions(api_client, use
 
 def test_deletion_ends_access_and_publishes_the_revocation(api_client, user):
     tokens = _login(api_client, user)
-    client = _bearer(tokens["access"])
+    client = bearer_client(tokens["access"])
     assert client.delete(f"/api/users/{user.id}").status_code == 204
     assert client.get("/api/users/me").status_code == 401
     assert _refresh(api_client, tokens["refresh"]).status_code == 401
@@ -153,7 +147,7 @@ def test_deactivation_in_the_admin_ends_sessions(api_client, user):
 
     tokens = _login(api_client, user)
     user_deactivate(user=user)
-    assert _bearer(tokens["access"]).get("/api/users/me").status_code == 401
+    assert bearer_client(tokens["access"]).get("/api/users/me").status_code == 401
     assert [r["reason"] for r in _revocations(user)] == ["deactivated"]
 
 
