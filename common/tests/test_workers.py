@@ -10,6 +10,10 @@ from django.core.management import call_command
 
 from common.workers import WorkerCommand, run_passes, stop_on_signals
 
+# The loop drops stale database connections between passes; after another test opened one
+# (SQLite keeps its test connection), that check touches the database.
+pytestmark = pytest.mark.django_db
+
 
 class Recorder:
     """A pass that records its arguments and handles `per_pass` items."""
