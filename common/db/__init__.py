@@ -1,6 +1,7 @@
 """Database helpers shared by the services."""
 
 from common.db.compiled import CompiledRead
+from common.db.filters import filter_given
 from common.db.once import created_once
 from common.db.provision import database_create, database_drop, postgres_reachable
 from common.db.subtract import subtract_by_key
@@ -10,6 +11,7 @@ __all__ = [
     "created_once",
     "database_create",
     "database_drop",
+    "filter_given",
     "postgres_reachable",
     "subtract_by_key",
 ]

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Count, Window
 from django.test.utils import CaptureQueriesContext
 
-from common.db import CompiledRead, created_once, subtract_by_key
+from common.db import CompiledRead, created_once, filter_given, subtract_by_key
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,17 @@ def test_created_once_answers_the_row_a_racing_create_made():
     row, created = created_once(lambda: calls.append(1), _find)
 
     assert (row.username, created, calls) == ("reference", False, [])
+
+
+def test_filter_given_narrows_by_the_given_lookups_only():
+    ada, bob, _ = (User.objects.create_user(name, f"{name}@example.com", is_staff=staff)
+                   for name, staff in (("ada", True), ("bob", False), ("cy", False)))
+
+    everyone = filter_given(User.objects.order_by("username"), username=None, is_staff="")
+    staff = filter_given(User.objects.all(), is_staff=True, username="")
+    one = filter_given(User.objects.all(), username="bob", is_staff=False)
+
+    assert [u.username for u in everyone] == ["ada", "bob", "cy"]
+    assert list(staff) == [ada]
+    assert list(one) == [bob]
+    assert filter_given(User.objects.all(), is_staff=False).count() == 2  # False is a value

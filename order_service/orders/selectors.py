@@ -2,16 +2,15 @@
 
 from django.db.models import QuerySet
 
+from common.db import filter_given
 from orders.models import IdempotencyKey, KnownUser, Order
 from orders.status import OrderStatus
 
 
 def order_list(*, user_id=None) -> QuerySet[Order]:
     """Orders newest first with their lines, optionally of one user only."""
-    orders = Order.objects.prefetch_related("items").order_by("-created_at", "-id")
-    if user_id is not None:
-        orders = orders.filter(user_id=user_id)
-    return orders
+    return filter_given(Order.objects.prefetch_related("items").order_by("-created_at", "-id"),
+                        user_id=user_id)
 
 
 def order_get(*, order_id) -> Order | None:

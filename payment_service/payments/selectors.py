@@ -2,18 +2,16 @@
 
 from django.db.models import QuerySet
 
+from common.db import filter_given
 from payments.models import Payment
 
 
 def payment_list(*, reference: str | None = None, status: str | None = None
                  ) -> QuerySet[Payment]:
     """Newest first, operations prefetched."""
-    payments = Payment.objects.prefetch_related("operations").order_by("-created_at", "-id")
-    if reference:
-        payments = payments.filter(reference=reference)
-    if status:
-        payments = payments.filter(status=status)
-    return payments
+    return filter_given(
+        Payment.objects.prefetch_related("operations").order_by("-created_at", "-id"),
+        reference=reference, status=status)
 
 
 def payment_get(*, payment_id) -> Payment | None:

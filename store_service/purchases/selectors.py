@@ -2,17 +2,15 @@
 
 from django.db.models import QuerySet, prefetch_related_objects
 
+from common.db import filter_given
 from purchases.models import Purchase
 
 
 def purchase_list(*, user_id=None, state: str | None = None) -> QuerySet[Purchase]:
     """Newest first, history prefetched; every purchase when `user_id` is None."""
-    purchases = Purchase.objects.prefetch_related("history").order_by("-created_at", "-id")
-    if user_id is not None:
-        purchases = purchases.filter(user_id=user_id)
-    if state:
-        purchases = purchases.filter(state=state)
-    return purchases
+    return filter_given(
+        Purchase.objects.prefetch_related("history").order_by("-created_at", "-id"),
+        user_id=user_id, state=state)
 
 
 def purchase_get(*, purchase_id) -> Purchase | None:
