@@ -110,6 +110,27 @@ def start(stack: Stack, services: list[str]) -> list[str]:
     return ready
 
 
+def bring_up(stack: Stack, *, fresh: bool) -> tuple[list[str], str | None]:
+    """Databases, migrations, demo data, every process started and the demo stock raised:
+    the names of the processes that answer, and the demo customer's token."""
+    present = [s for s in SERVICES if bench_stack.service_exists(s)]
+    stack.notes += [f"{s} skipped: not in the tree yet" for s in SERVICES if s not in present]
+    log(f"setting up bench databases for {', '.join(present)}")
+    bench_stack.ensure_databases(present, fresh=fresh)
+    services = [s for s in present if set_up_service(s, stack.env, stack.notes)]
+    log(f"starting gunicorn ({stack.gunicorn_settings()}) on "
+        + ", ".join(f"{n}:{p}" for n, p in stack.ports.items()))
+    ready = start(stack, services)
+    if not {"user_service", "product_service", BASELINE} <= set(ready):
+        raise SystemExit("user_service, product_service and the baseline must start:\n"
+                         + "\n".join(stack.notes))
+    user_token = login(stack, CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+    admin_token = login(stack, ADMIN_EMAIL, ADMIN_PASSWORD)
+    if admin_token:
+        raise_stock(stack, admin_token)
+    return ready, user_token
+
+
 def login(stack: Stack, email: str, password: str) -> str | None:
     response = requests.post(f"{stack.url('user_service')}/api/auth/login",
                              json={"email": email, "password": password}, timeout=30)
@@ -403,21 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     results: list[load.Result] = []
     try:
-        present = [s for s in SERVICES if bench_stack.service_exists(s)]
-        stack.notes += [f"{s} skipped: not in the tree yet" for s in SERVICES if s not in present]
-        log(f"setting up bench databases for {', '.join(present)}")
-        bench_stack.ensure_databases(present, fresh=not args.keep_db)
-        services = [s for s in present if set_up_service(s, env, stack.notes)]
-        log(f"starting gunicorn ({stack.gunicorn_settings()}) on "
-            + ", ".join(f"{n}:{p}" for n, p in ports.items()))
-        ready = start(stack, services)
-        if not {"user_service", "product_service", BASELINE} <= set(ready):
-            raise SystemExit("user_service, product_service and the baseline must start:\n"
-                             + "\n".join(stack.notes))
-        user_token = login(stack, CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
-        admin_token = login(stack, ADMIN_EMAIL, ADMIN_PASSWORD)
-        if admin_token:
-            raise_stock(stack, admin_token)
+        ready, user_token = bring_up(stack, fresh=not args.keep_db)
         compare_with_baseline(stack)
 
         log("measuring")

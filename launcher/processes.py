@@ -97,6 +97,7 @@ class ProcessInfo:
     pgid: int
     state: str
     start_time: int  # clock ticks since boot: tells a process from a later one with its pid
+    cpu_ticks: int = 0  # user + system CPU time so far, in clock ticks
 
 
 def read_process(pid: int) -> ProcessInfo | None:
@@ -108,7 +109,7 @@ def read_process(pid: int) -> ProcessInfo | None:
     # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
     fields = stat[stat.rfind(")") + 2:].split()
     return ProcessInfo(pid=pid, ppid=int(fields[1]), pgid=int(fields[2]), state=fields[0],
-                       start_time=int(fields[19]))
+                       start_time=int(fields[19]), cpu_ticks=int(fields[11]) + int(fields[12]))
 
 
 def all_processes() -> list[ProcessInfo]:
@@ -119,6 +120,11 @@ def all_processes() -> list[ProcessInfo]:
 def group_members(pgid: int) -> list[ProcessInfo]:
     """Live processes of a process group (zombies are left out)."""
     return [info for info in all_processes() if info.pgid == pgid and info.state != "Z"]
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by the live processes of a group."""
+    return sum(info.cpu_ticks for info in group_members(pgid)) / os.sysconf("SC_CLK_TCK")
 
 
 # ---- the launcher's children -----------------------------------------------------------------

@@ -13,6 +13,7 @@ from launcher.processes import (
     Child,
     ChildSpec,
     group_alive,
+    group_cpu_seconds,
     group_members,
     read_process,
     start_group,
@@ -26,6 +27,8 @@ from launcher.readiness import wait_until
 TWO_PROCESSES = ["sh", "-c", "sleep 30 & exec sleep 30"]
 # The same, deaf to SIGTERM (an ignored signal stays ignored in the children).
 DEAF_TO_TERM = ["sh", "-c", "trap '' TERM; sleep 30 & exec sleep 30"]
+# Two shells in one group, both spinning.
+BUSY_TWO_PROCESSES = ["sh", "-c", "while :; do :; done & exec sh -c 'while :; do :; done'"]
 
 
 def test_read_process_reads_this_process_from_proc():
@@ -34,6 +37,20 @@ def test_read_process_reads_this_process_from_proc():
     assert info is not None
     assert (info.ppid, info.pgid, info.state) == (os.getppid(), os.getpgrp(), "R")
     assert info.start_time > 0
+
+
+def test_group_cpu_seconds_counts_the_cpu_of_every_process_of_the_group():
+    popen = start_group(BUSY_TWO_PROCESSES)
+    try:
+        wait_until(lambda: len(group_members(popen.pid)) == 2, timeout=10, what="two loops")
+        first = group_cpu_seconds(popen.pid)
+        time.sleep(1.0)
+        second = group_cpu_seconds(popen.pid)
+    finally:
+        stop_group(popen, grace=2)
+
+    assert second - first > 0.2  # two busy loops for a second, even on a crowded machine
+    assert group_cpu_seconds(popen.pid) == 0  # a group that is gone uses nothing
 
 
 def test_read_process_of_a_gone_pid_is_none():
