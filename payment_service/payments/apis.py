@@ -90,7 +90,7 @@ class PaymentListCreateApi(IdempotentCreateApi):
         return services.payment_authorize(**values)
 
     def output(self, payment) -> dict:
-        return PaymentOutputSerializer(selectors.payment_get(payment_id=payment.pk)).data
+        return PaymentOutputSerializer(selectors.payment_operations_load(payment=payment)).data
 
     @extend_schema(
         parameters=[OpenApiParameter("reference", str),
@@ -118,7 +118,7 @@ class PaymentDetailApi(APIView):
 
 
 def _answer(payment) -> Response:
-    payment = selectors.payment_get(payment_id=payment.pk)
+    payment = selectors.payment_operations_load(payment=payment)
     return Response(PaymentOutputSerializer(payment).data, status=status.HTTP_200_OK)
 
 

@@ -1,6 +1,6 @@
 """Reads on payments."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from common.db import filter_given
 from payments.models import Payment
@@ -16,3 +16,9 @@ def payment_list(*, reference: str | None = None, status: str | None = None
 
 def payment_get(*, payment_id) -> Payment | None:
     return Payment.objects.prefetch_related("operations").filter(pk=payment_id).first()
+
+
+def payment_operations_load(*, payment: Payment) -> Payment:
+    """Load the operations of a payment already in hand (one query; its row is not re-read)."""
+    prefetch_related_objects([payment], "operations")
+    return payment

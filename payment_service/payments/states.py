@@ -92,7 +92,8 @@ def payment_state_move(*, payment, operation: str, to: str, amount: Decimal | No
     """Move `payment` to `to` by `operation`, saving `fields`, its history row and its event.
 
     The caller holds the transaction (it asked the provider under the same row lock); the
-    status is read again under the lock so a concurrent move from the same status is refused.
+    move is a conditional UPDATE from the status in hand, so a move the table or the
+    operation does not allow from the row's status is refused.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("payment_state_move runs inside the caller's transaction")
