@@ -16,6 +16,7 @@ from common.lines import line_items_field
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import parse_page_params
 from common.responses import created_or_replayed
+from common.views import ReplaceOrPatchApi
 from products import selectors, services
 from products.models import PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS, Product
 
@@ -170,8 +171,11 @@ class ProductListCreateApi(PublicReadApi):
         return Response(_product_output(product), status=status.HTTP_201_CREATED)
 
 
-class ProductDetailApi(PublicReadApi):
+class ProductDetailApi(ReplaceOrPatchApi, PublicReadApi):
     """One product: anyone reads it, ADMINs change and delete it."""
+
+    update_input = ProductInputSerializer
+    update_output = ProductOutputSerializer
 
     @extend_schema(responses={200: ProductOutputSerializer, **error_responses(401, 404)})
     def get(self, request, product_id):
@@ -180,22 +184,12 @@ class ProductDetailApi(PublicReadApi):
             raise NotFound("Product not found.")
         return Response(data)
 
-    def _update(self, request, product_id, *, partial: bool):
+    def update(self, request, product_id, *, partial: bool):
         product = _product_or_404(product_id)
         data = ProductInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         product = services.product_update(product=product, changes=data.validated_data)
         return Response(_product_output(product))
-
-    @extend_schema(request=ProductInputSerializer,
-                   responses={200: ProductOutputSerializer, **error_responses(400, 401, 403, 404)})
-    def put(self, request, product_id):
-        return self._update(request, product_id, partial=False)
-
-    @extend_schema(request=ProductInputSerializer,
-                   responses={200: ProductOutputSerializer, **error_responses(400, 401, 403, 404)})
-    def patch(self, request, product_id):
-        return self._update(request, product_id, partial=True)
 
     @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, product_id):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from common.auth import IsAdmin
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import paginated_response
+from common.views import ReplaceOrPatchApi
 from vouchers import selectors, services
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -60,8 +61,10 @@ class VoucherListCreateApi(APIView):
         return paginated_response(request, selectors.voucher_list(), VoucherOutputSerializer)
 
 
-class VoucherDetailApi(APIView):
+class VoucherDetailApi(ReplaceOrPatchApi):
     permission_classes = [IsAuthenticated, IsAdmin]
+    update_input = VoucherInputSerializer
+    update_output = VoucherOutputSerializer
 
     def _get(self, voucher_id):
         voucher = selectors.voucher_get(voucher_id=voucher_id)
@@ -73,7 +76,7 @@ class VoucherDetailApi(APIView):
     def get(self, request, voucher_id):
         return Response(VoucherOutputSerializer(self._get(voucher_id)).data)
 
-    def _update(self, request, voucher_id, *, partial: bool):
+    def update(self, request, voucher_id, *, partial: bool):
         voucher = self._get(voucher_id)
         data = VoucherInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
@@ -83,16 +86,6 @@ class VoucherDetailApi(APIView):
                 changes.setdefault(field, None)
         voucher = services.voucher_update(voucher=voucher, changes=changes)
         return Response(VoucherOutputSerializer(voucher).data)
-
-    @extend_schema(request=VoucherInputSerializer,
-                   responses={200: VoucherOutputSerializer, **error_responses(400, 401, 403, 404)})
-    def put(self, request, voucher_id):
-        return self._update(request, voucher_id, partial=False)
-
-    @extend_schema(request=VoucherInputSerializer,
-                   responses={200: VoucherOutputSerializer, **error_responses(400, 401, 403, 404)})
-    def patch(self, request, voucher_id):
-        return self._update(request, voucher_id, partial=True)
 
     @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, voucher_id):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from common.auth import IsAdmin, Role, is_admin, is_service
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import paginated_response
+from common.views import ReplaceOrPatchApi
 from users import selectors, services
 from users.models import UserRole
 from users.sessions import session_end, session_refresh, session_start
@@ -77,13 +78,16 @@ class UserMeApi(APIView):
         return Response(UserOutputSerializer(user).data)
 
 
-class UserDetailApi(APIView):
+class UserDetailApi(ReplaceOrPatchApi):
     """One user: self, ADMIN (and SERVICE for reads)."""
 
     class UpdateSerializer(serializers.Serializer):
         email = serializers.EmailField(max_length=254)
         name = serializers.CharField(max_length=200)
         role = serializers.ChoiceField(choices=UserRole.choices, required=False)
+
+    update_input = UpdateSerializer
+    update_output = UserOutputSerializer
 
     def _get_user(self, request, user_id, *, allow_service: bool):
         caller = request.user
@@ -101,23 +105,13 @@ class UserDetailApi(APIView):
         user = self._get_user(request, user_id, allow_service=True)
         return Response(UserOutputSerializer(user).data)
 
-    def _update(self, request, user_id, *, partial: bool):
+    def update(self, request, user_id, *, partial: bool):
         user = self._get_user(request, user_id, allow_service=False)
         data = self.UpdateSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         user = services.user_update(user=user, changes=data.validated_data,
                                     by_admin=is_admin(request.user))
         return Response(UserOutputSerializer(user).data)
-
-    @extend_schema(request=UpdateSerializer,
-                   responses={200: UserOutputSerializer, **error_responses(400, 401, 403, 404)})
-    def put(self, request, user_id):
-        return self._update(request, user_id, partial=False)
-
-    @extend_schema(request=UpdateSerializer,
-                   responses={200: UserOutputSerializer, **error_responses(400, 401, 403, 404)})
-    def patch(self, request, user_id):
-        return self._update(request, user_id, partial=True)
 
     @extend_schema(responses={204: None, **error_responses(401, 403, 404)})
     def delete(self, request, user_id):
