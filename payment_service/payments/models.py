@@ -9,10 +9,13 @@ from django.utils import timezone
 
 from payments import states
 
-# Payments carry whole orders: the same Decimal(16, 2) as order_service's totals.
+# Payments carry whole orders: the same Decimal(16, 2) as order_service's totals. The largest
+# order (50 lines of 1,000 at 99,999,999.99: 4,999,999,999,500.00) is well below MAX_AMOUNT,
+# and every amount up to it has at most 15 significant digits, which SQLite's REAL (the local
+# database) stores and reads back exactly.
 AMOUNT_MAX_DIGITS = 16
 DECIMAL_PLACES = 2
-MAX_AMOUNT = Decimal("99999999999999.99")
+MAX_AMOUNT = Decimal("9999999999999.99")
 CURRENCY = "BRL"
 
 

@@ -144,11 +144,20 @@ def test_bad_input_is_400_naming_the_field(store_client, changes, field):
     assert Payment.objects.count() == 0
 
 
-def test_the_largest_order_total_can_be_authorized_and_read_back(store_client):
-    response = _authorize(store_client, amount="99999999999999.99")
+def test_the_largest_amount_can_be_authorized_and_read_back(store_client):
+    response = _authorize(store_client, amount="9999999999999.99")
 
     assert response.status_code == 201, response.content
-    assert response.json()["amount"] == "99999999999999.99"
+    assert response.json()["amount"] == "9999999999999.99"
+    assert Payment.objects.get().amount == Decimal("9999999999999.99")
+
+
+def test_an_amount_above_the_largest_is_400_and_saves_nothing(store_client):
+    response = _authorize(store_client, amount="10000000000000.00")
+
+    assert response.status_code == 400
+    assert "amount" in _error(response)["details"]
+    assert Payment.objects.count() == 0
 
 
 # -- capture, void, refund ----------------------------------------------------------------------

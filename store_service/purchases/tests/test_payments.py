@@ -213,12 +213,13 @@ def test_a_failed_purchase_event_says_why(api_client, partners, user_id, address
 
 def test_the_largest_order_total_is_bought_and_shown_without_error(api_client, partners,
                                                                      user_id, address):
-    _, response = _buy(api_client, partners, user_id, address, total="99999999999999.99")
+    # 50 lines of 1,000 at the highest price order_service accepts (99,999,999.99).
+    _, response = _buy(api_client, partners, user_id, address, total="4999999999500.00")
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["subtotal"] == body["total"] == body["payment"]["amount"] == "99999999999999.99"
-    assert Purchase.objects.get(pk=body["id"]).total == Decimal("99999999999999.99")
+    assert body["subtotal"] == body["total"] == body["payment"]["amount"] == "4999999999500.00"
+    assert Purchase.objects.get(pk=body["id"]).total == Decimal("4999999999500.00")
 
 
 def test_an_unknown_card_token_is_400_and_leaves_the_order_pending(api_client, partners,
