@@ -11,6 +11,7 @@ from common.addresses import AddressSerializer
 from common.auth import service_callers
 from common.idempotency import IdempotentCreateApi, reference_field
 from common.lines import LineItemSerializer, line_items_field
+from common.money import DECIMAL_PLACES, PRICE_DIGITS
 from common.openapi import error_responses
 from deliveries import selectors, services
 
@@ -40,7 +41,7 @@ class DeliveryOutputSerializer(serializers.Serializer):
     items = LineItemSerializer(many=True)
     items_count = serializers.IntegerField()
     estimated_delivery_date = serializers.DateField()
-    cost = serializers.DecimalField(max_digits=10, decimal_places=2)
+    cost = serializers.DecimalField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES)
     created_at = serializers.DateTimeField()
 
     def get_origin(self, delivery) -> dict:

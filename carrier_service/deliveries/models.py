@@ -3,6 +3,7 @@
 from django.db import models
 
 from common.idempotency.models import ReferencedRecord
+from common.money import DECIMAL_PLACES, PRICE_DIGITS
 
 
 class DeliveryStatus(models.TextChoices):
@@ -20,7 +21,7 @@ class Delivery(ReferencedRecord):
     items = models.JSONField(help_text="[{product_id, quantity}]")
     items_count = models.PositiveIntegerField(help_text="Units to carry: the sum of quantities.")
     estimated_delivery_date = models.DateField()
-    cost = models.DecimalField(max_digits=10, decimal_places=2)
+    cost = models.DecimalField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES)
 
     class Meta(ReferencedRecord.Meta):
         verbose_name_plural = "deliveries"

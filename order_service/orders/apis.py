@@ -10,10 +10,10 @@ from rest_framework.views import APIView
 
 from common.auth import is_admin, is_service, service_callers
 from common.lines import line_items_field
+from common.money import DECIMAL_PLACES, PRICE_DIGITS, TOTAL_DIGITS
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import paginated_response
 from orders import selectors, services
-from orders.models import DECIMAL_PLACES, PRICE_MAX_DIGITS, TOTAL_MAX_DIGITS
 from orders.status import OrderStatus
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -27,16 +27,16 @@ class OrderOutputSerializer(serializers.Serializer):
     class ItemSerializer(serializers.Serializer):
         product_id = serializers.UUIDField()
         name = serializers.CharField()
-        unit_price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS,
+        unit_price = serializers.DecimalField(max_digits=PRICE_DIGITS,
                                               decimal_places=DECIMAL_PLACES)
         quantity = serializers.IntegerField()
-        line_total = serializers.DecimalField(max_digits=TOTAL_MAX_DIGITS,
+        line_total = serializers.DecimalField(max_digits=TOTAL_DIGITS,
                                               decimal_places=DECIMAL_PLACES)
 
     id = serializers.UUIDField()
     user_id = serializers.UUIDField()
     items = ItemSerializer(many=True)
-    total_amount = serializers.DecimalField(max_digits=TOTAL_MAX_DIGITS,
+    total_amount = serializers.DecimalField(max_digits=TOTAL_DIGITS,
                                             decimal_places=DECIMAL_PLACES)
     status = serializers.CharField()
     created_at = serializers.DateTimeField()

@@ -7,19 +7,17 @@ from django.db import models
 from django.db.models import Q
 
 from common.lines import product_line_constraints
+from common.money import DECIMAL_PLACES, PRICE_DIGITS, TOTAL_DIGITS
 from orders.status import INITIAL, OrderStatus
 
 # A line can hold 1000 units at the catalog's highest price (99,999,999.99), an order 50 lines:
 # totals need more digits than a unit price.
-TOTAL_MAX_DIGITS = 16
-PRICE_MAX_DIGITS = 10
-DECIMAL_PLACES = 2
 
 
 class Order(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user_id = models.UUIDField()
-    total_amount = models.DecimalField(max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    total_amount = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=INITIAL)
     # The purchase buying this order while it runs (learnt from the store's events): a pending
     # order that is being bought does not expire under the purchase.
@@ -51,9 +49,9 @@ class OrderItem(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     product_id = models.UUIDField()
     name = models.CharField(max_length=200)
-    unit_price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    unit_price = models.DecimalField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES)
     quantity = models.PositiveIntegerField()
-    line_total = models.DecimalField(max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    line_total = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES)
 
     class Meta:
         ordering = ["id"]

@@ -10,10 +10,11 @@ from rest_framework.views import APIView
 
 from common.auth import admin_or_service_callers, service_callers
 from common.idempotency import IdempotentCreateApi, reference_field
+from common.money import DECIMAL_PLACES, TOTAL_DIGITS
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import paginated_response
 from payments import selectors, services, states
-from payments.models import AMOUNT_MAX_DIGITS, CURRENCY, DECIMAL_PLACES, MAX_AMOUNT
+from payments.models import CURRENCY, MAX_AMOUNT
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 STORE = "store_service"
@@ -24,7 +25,7 @@ MIN_AMOUNT = Decimal("0.01")
 
 
 def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=DECIMAL_PLACES,
+    return serializers.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES,
                                     **kwargs)
 
 

@@ -7,14 +7,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.money import DECIMAL_PLACES, TOTAL_DIGITS
 from payments import states
 
 # Payments carry whole orders: the same Decimal(16, 2) as order_service's totals. The largest
 # order (50 lines of 1,000 at 99,999,999.99: 4,999,999,999,500.00) is well below MAX_AMOUNT,
 # and every amount up to it has at most 15 significant digits, which SQLite's REAL (the local
 # database) stores and reads back exactly.
-AMOUNT_MAX_DIGITS = 16
-DECIMAL_PLACES = 2
 MAX_AMOUNT = Decimal("9999999999999.99")
 CURRENCY = "BRL"
 
@@ -26,16 +25,16 @@ class Payment(models.Model):
     reference = models.CharField(max_length=255, unique=True)
     user_id = models.UUIDField(null=True, blank=True, db_index=True,
                                help_text="The customer, when the caller named one.")
-    amount = models.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=DECIMAL_PLACES,
+    amount = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES,
                                  help_text="Authorized amount; never changes afterwards.")
     currency = models.CharField(max_length=3, default=CURRENCY)
     status = models.CharField(max_length=20, choices=states.CHOICES, default=states.PENDING,
                               db_index=True)
     card_brand = models.CharField(max_length=20)
     card_last4 = models.CharField(max_length=4)
-    captured_amount = models.DecimalField(max_digits=AMOUNT_MAX_DIGITS,
+    captured_amount = models.DecimalField(max_digits=TOTAL_DIGITS,
                                           decimal_places=DECIMAL_PLACES, default=Decimal("0.00"))
-    refunded_amount = models.DecimalField(max_digits=AMOUNT_MAX_DIGITS,
+    refunded_amount = models.DecimalField(max_digits=TOTAL_DIGITS,
                                           decimal_places=DECIMAL_PLACES, default=Decimal("0.00"))
     decline_reason = models.CharField(max_length=50, blank=True, default="")
     provider_reference = models.CharField(max_length=100, blank=True, default="")
@@ -67,7 +66,7 @@ class Operation(models.Model):
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="operations")
     kind = models.CharField(max_length=20, choices=states.OPERATIONS)
-    amount = models.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=DECIMAL_PLACES,
+    amount = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES,
                                  null=True, blank=True)
     outcome = models.CharField(max_length=20, help_text="succeeded or declined")
     reason = models.CharField(max_length=50, blank=True, default="")

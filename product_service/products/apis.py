@@ -13,12 +13,13 @@ from rest_framework.views import APIView
 
 from common.auth import IsAdmin, service_callers
 from common.lines import line_items_field
+from common.money import DECIMAL_PLACES, PRICE_DIGITS
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import parse_page_params
 from common.responses import created_or_replayed
 from common.views import ReplaceOrPatchApi
 from products import selectors, services
-from products.models import PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS, Product
+from products.models import Product
 
 MAX_IDS = 100
 # The one service that reserves and releases stock.
@@ -35,8 +36,8 @@ class ProductOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     description = serializers.CharField()
-    price = serializers.DecimalField(max_digits=PRICE_MAX_DIGITS,
-                                     decimal_places=PRICE_DECIMAL_PLACES)
+    price = serializers.DecimalField(max_digits=PRICE_DIGITS,
+                                     decimal_places=DECIMAL_PLACES)
     stock = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -53,7 +54,7 @@ def product_data(row: Mapping) -> dict:
     CPU (docs/benchmarks.md). The serializer stays as the documented shape; a test checks
     that the two agree."""
     return {"id": str(row["id"]), "name": row["name"], "description": row["description"],
-            "price": f"{row['price']:.{PRICE_DECIMAL_PLACES}f}", "stock": row["stock"],
+            "price": f"{row['price']:.{DECIMAL_PLACES}f}", "stock": row["stock"],
             "created_at": _timestamp(row["created_at"]),
             "updated_at": _timestamp(row["updated_at"])}
 
@@ -82,7 +83,7 @@ class ProductListQuerySerializer(PageQuerySerializer):
 class ProductInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(allow_blank=True, required=False, default="")
-    price = PriceField(max_digits=PRICE_MAX_DIGITS, decimal_places=PRICE_DECIMAL_PLACES,
+    price = PriceField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES,
                        max_value=MAX_PRICE)
     stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK)
 
@@ -204,7 +205,7 @@ class ReservationOutputSerializer(serializers.Serializer):
         quantity = serializers.IntegerField()
         name = serializers.CharField(help_text="The product's name when it was reserved.")
         unit_price = serializers.DecimalField(
-            max_digits=PRICE_MAX_DIGITS, decimal_places=PRICE_DECIMAL_PLACES, allow_null=True,
+            max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES, allow_null=True,
             help_text="The product's price when it was reserved (null for a line reserved "
                       "before prices were kept).")
 

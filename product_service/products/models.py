@@ -6,16 +6,14 @@ from django.db import models
 from django.db.models import Q
 
 from common.lines import product_line_constraints
-
-PRICE_MAX_DIGITS = 10
-PRICE_DECIMAL_PLACES = 2
+from common.money import DECIMAL_PLACES, PRICE_DIGITS
 
 
 class Product(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
-    price = models.DecimalField(max_digits=PRICE_MAX_DIGITS, decimal_places=PRICE_DECIMAL_PLACES)
+    price = models.DecimalField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES)
     stock = models.IntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,8 +59,8 @@ class ReservationLine(models.Model):
     # and a replayed reservation answers them again. Null price: a line reserved before they
     # were kept.
     name = models.CharField(max_length=200, blank=True, default="")
-    unit_price = models.DecimalField(max_digits=PRICE_MAX_DIGITS,
-                                     decimal_places=PRICE_DECIMAL_PLACES, null=True, blank=True)
+    unit_price = models.DecimalField(max_digits=PRICE_DIGITS,
+                                     decimal_places=DECIMAL_PLACES, null=True, blank=True)
 
     class Meta:
         ordering = ["product_id"]

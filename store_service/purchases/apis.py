@@ -9,13 +9,10 @@ from rest_framework.views import APIView
 
 from common.addresses import AddressSerializer
 from common.auth import Role, is_admin
+from common.money import DECIMAL_PLACES, TOTAL_DIGITS
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import LimitOffsetPagination
 from purchases import selectors, services, states
-
-# Money as the model holds it (Decimal(16, 2), like order totals), so every total that can be
-# saved can be shown.
-MONEY_DIGITS = 16
 
 
 class IsCustomer(BasePermission):
@@ -40,7 +37,7 @@ class HistorySerializer(serializers.Serializer):
 
 
 def _money() -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=2)
+    return serializers.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES)
 
 
 class PaymentSerializer(serializers.Serializer):

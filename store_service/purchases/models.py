@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
+from common.money import DECIMAL_PLACES, TOTAL_DIGITS
 from purchases import states
 
 
@@ -40,9 +41,10 @@ class Purchase(models.Model):
     voucher = models.ForeignKey("vouchers.Voucher", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="purchases")
     voucher_code = models.CharField(max_length=50, blank=True, default="")
-    subtotal = models.DecimalField(max_digits=16, decimal_places=2)
-    discount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
-    total = models.DecimalField(max_digits=16, decimal_places=2)
+    subtotal = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES)
+    discount = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES,
+                                   default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=TOTAL_DIGITS, decimal_places=DECIMAL_PLACES)
     failure_reason = models.TextField(blank=True, default="")
     last_error = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth import IsAdmin
+from common.money import DECIMAL_PLACES, PRICE_DIGITS
 from common.openapi import PageQuerySerializer, error_responses, paginated
 from common.pagination import paginated_response
 from common.views import ReplaceOrPatchApi
@@ -22,7 +23,8 @@ class VoucherOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     code = serializers.CharField()
     percent_off = serializers.IntegerField(allow_null=True)
-    amount_off = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    amount_off = serializers.DecimalField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES,
+                                          allow_null=True)
     valid_until = serializers.DateTimeField(allow_null=True)
     max_uses = serializers.IntegerField(allow_null=True)
     uses = serializers.IntegerField()
@@ -35,7 +37,7 @@ class VoucherInputSerializer(serializers.Serializer):
         "invalid": "Use letters, digits, '-' and '_' only."})
     percent_off = serializers.IntegerField(min_value=1, max_value=100, required=False,
                                            allow_null=True)
-    amount_off = serializers.DecimalField(max_digits=10, decimal_places=2,
+    amount_off = serializers.DecimalField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES,
                                           min_value=Decimal("0.01"), required=False,
                                           allow_null=True)
     valid_until = serializers.DateTimeField(required=False, allow_null=True)

@@ -5,12 +5,15 @@ import uuid
 from django.db import models
 from django.db.models.functions import Lower
 
+from common.money import DECIMAL_PLACES, PRICE_DIGITS
+
 
 class Voucher(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=50)
     percent_off = models.PositiveSmallIntegerField(null=True, blank=True)
-    amount_off = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    amount_off = models.DecimalField(max_digits=PRICE_DIGITS, decimal_places=DECIMAL_PLACES,
+                                     null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     max_uses = models.PositiveIntegerField(null=True, blank=True)
     uses = models.PositiveIntegerField(default=0)
