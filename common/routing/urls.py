@@ -9,6 +9,15 @@ from common.metrics.views import metrics_view
 from common.routing.names import CATCH_ALL_NAME
 from common.routing.slash import other_slash_or_not_found
 
+# Django's error views for the root URLconf, answering the contract's envelope. A service's
+# config/urls.py takes them with `globals().update(ERROR_HANDLERS)`.
+ERROR_HANDLERS = {
+    "handler400": "common.errors.bad_request",
+    "handler403": "common.errors.permission_denied",
+    "handler404": "common.errors.not_found",
+    "handler500": "common.errors.server_error",
+}
+
 
 def common_urlpatterns(api_patterns: list) -> list:
     """The service's API patterns framed by the shared ones.

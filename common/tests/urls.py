@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from common.routing import common_urlpatterns
+from common.routing import ERROR_HANDLERS, common_urlpatterns
 from common.tests import views
 from common.views import fast_json_read
 
@@ -22,7 +22,4 @@ urlpatterns = common_urlpatterns([
     path("plain/ok/", views.plain_ok),
 ])
 
-handler400 = "common.errors.bad_request"
-handler403 = "common.errors.permission_denied"
-handler404 = "common.errors.not_found"
-handler500 = "common.errors.server_error"
+globals().update(ERROR_HANDLERS)

@@ -2,11 +2,8 @@
 
 from django.urls import include, path
 
-from common.routing import common_urlpatterns
+from common.routing import ERROR_HANDLERS, common_urlpatterns
 
 urlpatterns = common_urlpatterns([path("api/", include("products.urls"))])
 
-handler400 = "common.errors.bad_request"
-handler403 = "common.errors.permission_denied"
-handler404 = "common.errors.not_found"
-handler500 = "common.errors.server_error"
+globals().update(ERROR_HANDLERS)
