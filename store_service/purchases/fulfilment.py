@@ -180,12 +180,14 @@ def purchase_advance(*, purchase: Purchase, steps: int | None = None) -> Purchas
     if purchase.state == states.FAILED:
         return purchase_compensate(purchase=purchase) if purchase.compensation_pending else (
             purchase)
+    taken = 0
     try:
-        for taken, (state, step) in enumerate(STEPS, start=1):
+        for state, step in STEPS:
+            if steps is not None and taken >= steps:
+                break
             if purchase.state == state:
                 step(purchase)
-                if steps is not None and taken >= steps:
-                    break
+                taken += 1
     except PaymentDeclined as exc:
         purchase_fail(purchase=purchase, reason=f"payment declined: {exc.reason}")
     except CardRefused as exc:

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from common.testing import auth_header
+from purchases.fulfilment import purchase_advance
 from purchases.models import Purchase
 from purchases.services import purchases_process_due
 from purchases.tests.conftest import CARD
@@ -138,3 +139,19 @@ def test_other_preferences_leave_the_answer_synchronous(api_client, partners, us
     assert response.status_code == 201
     assert "Preference-Applied" not in response
     assert response.json()["state"] == "RESERVE_DELIVERED"
+
+
+@pytest.mark.parametrize(("steps", "reached", "deliveries"),
+                         [(1, "ORDER_REQUESTED", 0), (2, "RESERVE_DELIVERED", 1)])
+def test_advance_takes_as_many_steps_as_asked_from_where_the_purchase_is(
+        api_client, partners, user_id, address, steps, reached, deliveries):
+    order = partners.add_order(user_id=user_id)
+    body = _create(api_client, user_id=user_id, order=order, address=address,
+                   headers=ASYNC).json()
+    purchase = Purchase.objects.get(pk=body["id"])
+    assert purchase.state == "PAYMENT_AUTHORIZED"
+
+    purchase_advance(purchase=purchase, steps=steps)
+
+    assert Purchase.objects.get(pk=purchase.pk).state == reached
+    assert len(partners.delivery_posts) == deliveries
