@@ -144,9 +144,11 @@ class StateMachine:
         return Move(source=current, target=to, at=at)
 
     def _moves(self, current: str, target: str, only_from: Iterable[str] | None) -> bool:
-        """True when the table (and `only_from`) let `current` move to `target`."""
-        return (current != target or not self.repeat_is_noop) and self.can_move(
-            current, target) and (only_from is None or current in set(only_from))
+        """`check`'s answer without its refusal: True when `current` may move to `target`."""
+        try:
+            return self.check(current=current, target=target, only_from=only_from)
+        except IllegalMove:
+            return False
 
     def _update(self, rows, instance, to: str, fields: dict):
         """Write the state and `fields` to `rows`; on a match, onto `instance` too, and the
