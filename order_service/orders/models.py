@@ -10,9 +10,6 @@ from common.lines import product_line_constraints
 from common.money import DECIMAL_PLACES, PRICE_DIGITS, TOTAL_DIGITS
 from orders.status import INITIAL, OrderStatus
 
-# A line can hold 1000 units at the catalog's highest price (99,999,999.99), an order 50 lines:
-# totals need more digits than a unit price.
-
 
 class Order(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -11,7 +11,7 @@ from common.addresses import AddressSerializer
 from common.auth import Role, is_admin
 from common.money import DECIMAL_PLACES, TOTAL_DIGITS
 from common.openapi import PageQuerySerializer, error_responses, paginated
-from common.pagination import LimitOffsetPagination
+from common.pagination import paginated_response
 from purchases import selectors, services, states
 
 
@@ -184,10 +184,8 @@ class PurchaseListCreateApi(APIView):
         state = request.query_params.get("state") or None
         if state is not None and state not in states.MOVES:
             raise serializers.ValidationError({"state": [f"Unknown state {state!r}."]})
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(
-            selectors.purchase_list(user_id=user_id, state=state), request, view=self)
-        return paginator.get_paginated_response(PurchaseOutputSerializer(page, many=True).data)
+        purchases = selectors.purchase_list(user_id=user_id, state=state)
+        return paginated_response(request, purchases, PurchaseOutputSerializer)
 
 
 class PurchaseDetailApi(APIView):
