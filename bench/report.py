@@ -16,6 +16,9 @@ BASE_DETAIL = "baseline: GET /api/products/<id>"
 ORDER = "POST /api/orders (3 items)"
 DETAIL_1 = "GET /api/products/<id> (1 connection)"
 ORDER_1 = "POST /api/orders (3 items, 1 connection)"
+FLOOR = "floor: POST /api/orders (3 items, bare Django)"
+FLOOR_1 = "floor: POST /api/orders (3 items, bare Django, 1 connection)"
+ONE_CONNECTION = {ORDER: ORDER_1, FLOOR: FLOOR_1}
 PURCHASE_CHAIN = "purchase: POST /api/orders + POST /api/purchases"
 PURCHASE_ALONE = "POST /api/purchases (within the chain)"
 PURCHASE_EARLY = "purchase, early answer (Prefer: respond-async): POST /api/orders + purchase"
@@ -71,6 +74,20 @@ def targets(by_name: dict[str, Result]) -> list[tuple[str, str, str]]:
                              "met" if factor <= limit else "MISSED"))
     ratio_row("order create throughput at full load ≥ 20% of the baseline list's (issue 15)",
               ORDER, BASE_LIST, 0.20)
+    # The floor: what no order_service can beat on this machine (bench/baseline).
+    if FLOOR_1 in by_name and DETAIL_1 in by_name and by_name[DETAIL_1].p50_ms:
+        factor = by_name[FLOOR_1].p50_ms / by_name[DETAIL_1].p50_ms
+        rows.append(("the order floor (bare Django) p50 ≤ 4x product detail p50 (1 "
+                     "connection): can any order_service meet issue 15's target?",
+                     f"{factor:.1f}x ({by_name[FLOOR_1].p50_ms:.1f} ms vs "
+                     f"{by_name[DETAIL_1].p50_ms:.1f} ms)",
+                     "within reach" if factor <= 4 else "OUT OF REACH"))
+    if FLOOR in by_name and BASE_LIST in by_name and by_name[BASE_LIST].rps:
+        ratio = by_name[FLOOR].rps / by_name[BASE_LIST].rps
+        rows.append(("the order floor (bare Django) at full load ≥ 20% of the baseline list's: "
+                     "can any order_service meet issue 15's target?",
+                     f"{ratio:.0%} of {_short(BASE_LIST)}",
+                     "within reach" if ratio >= 0.20 else "OUT OF REACH"))
     return rows
 
 

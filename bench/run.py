@@ -37,6 +37,7 @@ from stack import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     BASELINE,
+    BASELINE_ORDERS,
     CUSTOMER_EMAIL,
     CUSTOMER_PASSWORD,
     SERVICES,
@@ -97,12 +98,16 @@ def set_up_service(service: str, env: dict[str, str], notes: list[str]) -> bool:
 
 
 def start(stack: Stack, services: list[str]) -> list[str]:
-    """Start the baseline and the services; the names of those that answer /healthz."""
+    """Start the baseline, the services and, with order_service, the order floor's order
+    half; the names of those that answer /healthz."""
     stack.start_baseline()
     for service in services:
         stack.start_service(service)
+    floor = [BASELINE_ORDERS] if "order_service" in services else []
+    if floor:
+        stack.start_baseline_orders()
     ready = []
-    for name in [BASELINE, *services]:
+    for name in [BASELINE, *services, *floor]:
         if stack.wait_ready(name):
             ready.append(name)
         else:
@@ -210,17 +215,24 @@ def _order_body(count: int) -> dict:
 
 def order_create_scenario(args, stack: Stack, token: str) -> list[load.Result] | str:
     """Order create at full load, then unloaded: detail and order create on one connection.
+    The order floor (bench/baseline, baseline_project.orders) is measured beside each order
+    run when it started: the same request, answered by bare Django with the same statements.
 
     Under a closed-loop load p50 is mostly queueing (about connections / throughput), so the
     p50 target is also judged with one connection, where p50 is the time the request takes.
     """
-    url = f"{stack.url('order_service')}/api/orders"
+    targets = {report.ORDER: "order_service"}
+    if BASELINE_ORDERS in stack.processes:
+        targets[report.FLOOR] = BASELINE_ORDERS
     headers = {"Authorization": f"Bearer {token}"}
-    smoke = requests.post(url, json=_order_body(3), headers=headers, timeout=30)
-    if smoke.status_code != 201:
-        return f"`POST /api/orders` answered {smoke.status_code}: {smoke.text[:200]}"
+    for name, target in targets.items():
+        smoke = requests.post(f"{stack.url(target)}/api/orders", json=_order_body(3),
+                              headers=headers, timeout=30)
+        if smoke.status_code != 201:
+            return f"{name} answered {smoke.status_code}: {smoke.text[:200]}"
 
-    def runner(name: str, connections: int):
+    def runner(name: str, target: str, connections: int):
+        url = f"{stack.url(target)}/api/orders"
         if load.wrk_available():
             return lambda seconds: load.run_wrk(
                 name, url, script="order_create.lua", duration=seconds,
@@ -229,12 +241,15 @@ def order_create_scenario(args, stack: Stack, token: str) -> list[load.Result] |
             url, json=_order_body(3), headers=headers, timeout=30)],
             duration=seconds, concurrency=connections)
 
-    results = [measure(args, report.ORDER, runner(report.ORDER, args.concurrency))]
+    results = [measure(args, name, runner(name, target, args.concurrency))
+               for name, target in targets.items()]
     detail = f"{stack.url('product_service')}/api/products/{DEMO_PRODUCTS[0]}"
     seconds = max(2, args.duration // 2)
     results.append(measure(args, report.DETAIL_1, lambda s: load.run_get(
         report.DETAIL_1, detail, duration=s, concurrency=1), seconds=seconds))
-    results.append(measure(args, report.ORDER_1, runner(report.ORDER_1, 1), seconds=seconds))
+    for name, target in targets.items():
+        one = report.ONE_CONNECTION[name]
+        results.append(measure(args, one, runner(one, target, 1), seconds=seconds))
     return results
 
 

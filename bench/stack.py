@@ -38,12 +38,14 @@ ADMIN_PASSWORD = "bench-admin-password"
 CUSTOMER_EMAIL = "customer@example.com"
 CUSTOMER_PASSWORD = "customer-password"
 BASELINE = "baseline"
+BASELINE_ORDERS = "baseline_orders"  # the order floor's order half (baseline_project.orders)
 
 
 def pick_ports(base_port: int) -> dict[str, int]:
-    """The baseline on base_port, the services on base_port+1.. (a free ephemeral port if taken)."""
+    """The baseline on base_port, the services on base_port+1.., the order floor's order
+    process after them (a free ephemeral port if taken)."""
     return ports_or_free({name: base_port + offset
-                          for offset, name in enumerate((BASELINE, *SERVICES))})
+                          for offset, name in enumerate((BASELINE, *SERVICES, BASELINE_ORDERS))})
 
 
 def service_exists(service: str) -> bool:
@@ -173,6 +175,14 @@ class Stack:
         env = dict(self.env, DJANGO_SETTINGS_MODULE="baseline_project.settings")
         return self.gunicorn(BASELINE, BENCH / "baseline", "baseline_project.wsgi:application",
                              env)
+
+    def start_baseline_orders(self) -> Process:
+        """The order floor's order half, on order_service's bench database; it reserves
+        through the baseline (the floor's product half)."""
+        env = dict(self.env, DJANGO_SETTINGS_MODULE="baseline_project.settings",
+                   BASELINE_DATABASE="order_service", BASELINE_PRODUCTS_URL=self.url(BASELINE))
+        return self.gunicorn(BASELINE_ORDERS, BENCH / "baseline",
+                             "baseline_project.wsgi:application", env)
 
     def wait_ready(self, name: str, path: str = "/healthz", timeout: float = 60) -> bool:
         return wait_for_url(f"{self.url(name)}{path}", timeout=timeout,

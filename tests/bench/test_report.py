@@ -65,3 +65,22 @@ def test_git_keeps_only_the_latest_run_and_the_history(name, ignored):
     check = subprocess.run(["git", "check-ignore", "-q", f"bench/results/{name}"], cwd=ROOT)
 
     assert (check.returncode == 0) is ignored
+
+
+@pytest.mark.parametrize(("floor_p50", "floor_rps", "verdicts"), [
+    (9.0, 150, ["OUT OF REACH", "OUT OF REACH"]),
+    (4.0, 250, ["within reach", "within reach"]),
+])
+def test_the_order_floor_says_whether_the_order_targets_are_within_reach(floor_p50, floor_rps,
+                                                                        verdicts):
+    results = [result(report.BASE_LIST, rps=1000, p50_ms=10),
+               result(report.DETAIL_1, rps=800, p50_ms=1.25),
+               result(report.FLOOR, rps=floor_rps, p50_ms=60),
+               result(report.FLOOR_1, rps=100, p50_ms=floor_p50)]
+
+    rows = [row for row in report.targets({r.scenario: r for r in results})
+            if row[0].startswith("the order floor")]
+
+    assert [verdict for _, _, verdict in rows] == verdicts
+    assert rows[0][1].startswith(f"{floor_p50 / 1.25:.1f}x")
+    assert rows[1][1].startswith(f"{floor_rps / 1000:.0%}")

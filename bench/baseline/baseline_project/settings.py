@@ -27,7 +27,9 @@ USE_I18N = False
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": f"{os.environ.get('DATABASE_NAME_PREFIX', 'bench_')}product_service",
+        # product_service's database by default; order_service's for the order floor's process.
+        "NAME": (f"{os.environ.get('DATABASE_NAME_PREFIX', 'bench_')}"
+                 f"{os.environ.get('BASELINE_DATABASE', 'product_service')}"),
         "USER": _user or "postgres",
         "PASSWORD": _password,
         "HOST": _host or "127.0.0.1",

@@ -21,7 +21,7 @@ def _product(row) -> dict:
             "stock": row[4], "created_at": _datetime(row[5]), "updated_at": _datetime(row[6])}
 
 
-def _json(data, status: int = 200) -> HttpResponse:
+def json_response(data, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode(),
                         status=status,
                         content_type="application/json")
@@ -42,7 +42,7 @@ def product_list(request):
             f"SELECT {COLUMNS}, count(*) OVER () FROM products_product "
             "ORDER BY created_at DESC, id DESC LIMIT %s", [limit])
         rows = cursor.fetchall()
-    return _json({"count": rows[0][7] if rows else 0, "limit": limit, "offset": 0,
+    return json_response({"count": rows[0][7] if rows else 0, "limit": limit, "offset": 0,
                   "results": [_product(row) for row in rows]})
 
 
@@ -52,9 +52,9 @@ def product_detail(request, product_id):
                        [product_id])
         row = cursor.fetchone()
     if row is None:
-        return _json({"error": {"status": 404, "code": "not_found"}}, status=404)
-    return _json(_product(row))
+        return json_response({"error": {"status": 404, "code": "not_found"}}, status=404)
+    return json_response(_product(row))
 
 
 def healthz(request):
-    return _json({"status": "ok", "service": "baseline"})
+    return json_response({"status": "ok", "service": "baseline"})
