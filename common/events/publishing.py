@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 
+from common.db.inserts import insert_rows
 from common.events.envelope import build_envelope
 from common.events.schemas import InvalidEvent, schema_for, validate_event
 
@@ -25,8 +26,8 @@ def publish(*, type: str, subject: str, data: dict[str, Any], using: str = "defa
     envelope = build_envelope(type=type, subject=subject, data=data)
     if getattr(settings, "EVENT_VALIDATE", True):
         validate_event(envelope)
-    OutboxEvent.objects.using(using).create(
-        event_id=envelope["id"], type=type, subject=envelope["subject"], envelope=envelope)
+    insert_rows([OutboxEvent(event_id=envelope["id"], type=type, subject=envelope["subject"],
+                             envelope=envelope)], using=using)
     return envelope
 
 

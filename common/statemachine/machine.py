@@ -12,9 +12,10 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from common.db.inserts import insert_rows
 from common.errors import Conflict
 
 HISTORY_NOTE_MAX_LENGTH = 500
@@ -110,8 +111,7 @@ class StateMachine:
                               reason=self.reason)
         if self.history:
             at = getattr(instance, "created_at", None) or timezone.now()
-            getattr(instance, self.history).create(from_state=None, to_state=current, at=at,
-                                                   note=note[:HISTORY_NOTE_MAX_LENGTH])
+            self._record(instance, source=None, target=current, at=at, note=note)
 
     def move(self, *, instance, to: str, note: str = "", fields: dict | None = None,
              only_from: Iterable[str] | None = None, reason: str | None = None) -> Move | None:
@@ -139,9 +139,16 @@ class StateMachine:
                     return None
                 at = self._update(rows, instance, to, fields)
             if self.history:
-                getattr(instance, self.history).create(
-                    from_state=current, to_state=to, at=at, note=note[:HISTORY_NOTE_MAX_LENGTH])
+                self._record(instance, source=current, target=to, at=at, note=note)
         return Move(source=current, target=to, at=at)
+
+    def _record(self, instance, *, source: str | None, target: str, at, note: str) -> None:
+        """The history row of a move (one compiled INSERT)."""
+        related = getattr(instance, self.history)
+        row = related.model(from_state=source, to_state=target, at=at,
+                            note=note[:HISTORY_NOTE_MAX_LENGTH])
+        setattr(row, related.field.name, instance)
+        insert_rows([row], using=instance._state.db or DEFAULT_DB_ALIAS)
 
     def _moves(self, current: str, target: str, only_from: Iterable[str] | None) -> bool:
         """`check`'s answer without its refusal: True when `current` may move to `target`."""

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 
+from common.db import insert_rows
 from common.errors import Conflict, UpstreamUnavailable
 from common.lines import quantities_within_bounds
 from orders import clients, events, selectors
@@ -100,9 +101,9 @@ def _reservation_release_quietly(*, reference: str) -> None:
 def _order_insert(*, order_id: uuid.UUID, user_id: uuid.UUID, lines: list[PricedLine],
                   total: Decimal, idempotency: tuple[uuid.UUID, str, str] | None) -> Order:
     """The order, its lines and its idempotency key; the caller holds the transaction."""
-    order = Order.objects.create(id=order_id, user_id=user_id, total_amount=total,
-                                 status=INITIAL)
-    items = OrderItem.objects.bulk_create([
+    (order,) = insert_rows([Order(id=order_id, user_id=user_id, total_amount=total,
+                                  status=INITIAL)])
+    items = insert_rows([
         OrderItem(order=order, product_id=line.product_id, name=line.name,
                   unit_price=line.unit_price, quantity=line.quantity,
                   line_total=line.line_total)
@@ -110,8 +111,8 @@ def _order_insert(*, order_id: uuid.UUID, user_id: uuid.UUID, lines: list[Priced
     ])
     if idempotency is not None:
         caller_id, key, request_hash = idempotency
-        IdempotencyKey.objects.create(user_id=caller_id, key=key, request_hash=request_hash,
-                                      order=order)
+        insert_rows([IdempotencyKey(user_id=caller_id, key=key, request_hash=request_hash,
+                                    order=order)])
     ORDER_STATUS.begin(instance=order, note="Order placed.")
     events.order_created_publish(order=order, items=items)
     # The answer is built from what was just written, with no second read.

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 
-from common.db import subtract_by_key
+from common.db import insert_rows, subtract_by_key
 from common.errors import Conflict
 from common.lines import quantities_within_bounds
 from products import events, selectors
@@ -101,7 +101,7 @@ def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
     UPDATE either."""
     # The reservation row goes first: a concurrent request with the same reference waits on
     # its unique index, then fails with IntegrityError and replays.
-    reservation = Reservation.objects.create(reference=reference)
+    (reservation,) = insert_rows([Reservation(reference=reference)])
     ids = sorted(wanted)
     # Rows are locked in one fixed order (by id), so two reservations never deadlock.
     rows = {row[0]: row for row in Product.objects.select_for_update().filter(id__in=ids)
@@ -113,7 +113,7 @@ def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
     if any(stock[product_id] < wanted[product_id] for product_id in ids):
         raise _short(wanted, stock)
     subtract_by_key(Product, key="id", column="stock", amounts=wanted)
-    lines = ReservationLine.objects.bulk_create([
+    lines = insert_rows([
         ReservationLine(reservation=reservation, product_id=product_id,
                         quantity=wanted[product_id], name=rows[product_id][2],
                         unit_price=rows[product_id][3])

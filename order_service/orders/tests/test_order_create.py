@@ -18,7 +18,7 @@ from common.auth.revocations import revocation_record
 from common.events import validate_event
 from common.events.models import OutboxEvent
 from common.testing import auth_header, read_token
-from orders import selectors
+from orders import selectors, services
 from orders.models import IdempotencyKey, KnownUser, Order, OrderItem
 from orders.tests import upstream
 from orders.tests.factories import KnownUserFactory
@@ -505,8 +505,14 @@ def test_order_create_when_saving_a_line_fails_keeps_no_order(api_client, partne
     keyboard = product()
     stub_happy_path(partners, customer_id, [keyboard])
 
-    with mock.patch("orders.models.OrderItem.objects.bulk_create",
-                    side_effect=DatabaseError("lost connection")):
+    real_insert = services.insert_rows
+
+    def failing_on_lines(objs, **kwargs):
+        if isinstance(objs[0], OrderItem):
+            raise DatabaseError("lost connection")
+        return real_insert(objs, **kwargs)
+
+    with mock.patch("orders.services.insert_rows", side_effect=failing_on_lines):
         response = _post(api_client, customer_headers, _body((keyboard, 1)))
 
     assert response.status_code == 500
