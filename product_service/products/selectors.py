@@ -2,8 +2,8 @@
 
 Every product read answers plain rows (a dict of the model's fields). The public catalog
 reads (a page of the catalog, a batch of ids, one product) are the platform's hottest path;
-they run SQL the ORM compiled once (`common.db.CompiledRead`). The name search and the
-writes' lookups are ordinary querysets.
+they run SQL the ORM compiled once (`common.db.CompiledRead`), and so does the locking read
+of a reservation. The name search and the other writes' lookups are ordinary querysets.
 """
 
 import functools
@@ -37,6 +37,23 @@ def _by_ids(count: int) -> CompiledRead:
         lambda: Product.objects.filter(id__in=[uuid.UUID(int=n) for n in range(count)])
         .order_by(*NEWEST_FIRST),
         params=[Product._meta.pk] * count)
+
+
+@functools.cache
+def _locked(count: int) -> CompiledRead:
+    """The rows a reservation of `count` distinct products takes, locked in id order."""
+    return CompiledRead(
+        lambda: Product.objects.select_for_update()
+        .filter(id__in=[uuid.UUID(int=n) for n in range(count)]).order_by("id")
+        .values("id", "stock", "name", "price"),
+        params=[Product._meta.pk] * count)
+
+
+def products_lock(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """`{id: {id, stock, name, price}}` of the products among `ids` (sorted, distinct), each
+    row locked until the transaction ends. Rows are locked in one fixed order (by id), so two
+    reservations never deadlock. Call it inside `transaction.atomic()`."""
+    return {row["id"]: row for row in _locked(len(ids)).rows(*ids)}
 
 
 def product_page(*, limit: int, offset: int, search: str | None = None,

@@ -103,20 +103,18 @@ def _reserve(*, reference: str, wanted: dict[uuid.UUID, int]) -> Reservation:
     # its unique index, then fails with IntegrityError and replays.
     (reservation,) = insert_rows([Reservation(reference=reference)])
     ids = sorted(wanted)
-    # Rows are locked in one fixed order (by id), so two reservations never deadlock.
-    rows = {row[0]: row for row in Product.objects.select_for_update().filter(id__in=ids)
-            .order_by("id").values_list("id", "stock", "name", "price")}
+    rows = selectors.products_lock(ids=ids)
     unknown = [product_id for product_id in ids if product_id not in rows]
     if unknown:
         raise UnknownProducts(unknown)
-    stock = {product_id: row[1] for product_id, row in rows.items()}
+    stock = {product_id: row["stock"] for product_id, row in rows.items()}
     if any(stock[product_id] < wanted[product_id] for product_id in ids):
         raise _short(wanted, stock)
     subtract_by_key(Product, key="id", column="stock", amounts=wanted)
     lines = insert_rows([
         ReservationLine(reservation=reservation, product_id=product_id,
-                        quantity=wanted[product_id], name=rows[product_id][2],
-                        unit_price=rows[product_id][3])
+                        quantity=wanted[product_id], name=rows[product_id]["name"],
+                        unit_price=rows[product_id]["price"])
         for product_id in ids
     ])
     # The answer is built from what was just written, with no second read.
