@@ -267,22 +267,22 @@ def _order_move(*, order: Order, to: str, note: str, only_from=None, reason=None
 def order_status_change(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
     """Apply one move of the state machine (ADMIN, SERVICE); the same status again is a no-op."""
     with transaction.atomic():
-        order = Order.objects.filter(id=order_id).first()
+        order = selectors.order_get(order_id=order_id)
         if order is None:
             raise NotFound("Order not found.")
         _order_move(order=order, to=status, note=note)
-    return selectors.order_get(order_id=order_id)
+    return order  # the move wrote its status and time onto it; its lines do not move
 
 
 def order_cancel_by_owner(*, order_id: uuid.UUID, user_id: uuid.UUID) -> Order:
     """The owner's cancel: only while the order is pending (else 409 `order_not_pending`)."""
     with transaction.atomic():
-        order = Order.objects.filter(id=order_id, user_id=user_id).first()
-        if order is None:
+        order = selectors.order_get(order_id=order_id)
+        if order is None or order.user_id != user_id:
             raise NotFound("Order not found.")
         _order_move(order=order, to=OrderStatus.CANCELLED, note="Cancelled by its owner.",
                     only_from={OrderStatus.PENDING}, reason=OrderRefusal.ORDER_NOT_PENDING)
-    return selectors.order_get(order_id=order_id)
+    return order
 
 
 def order_expire(*, order_id: uuid.UUID, cutoff: datetime) -> bool:
