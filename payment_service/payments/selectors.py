@@ -1,9 +1,18 @@
-"""Reads on payments."""
+"""Reads on payments. The ones every purchase makes (the row locked by an operation, its
+operations for the answer) run SQL the ORM compiled once (`common.db.CompiledRead`)."""
 
-from django.db.models import QuerySet, prefetch_related_objects
+import uuid
 
-from common.db import filter_given
-from payments.models import Payment
+from django.db.models import QuerySet
+
+from common.db import CompiledRead, filter_given
+from payments.models import Operation, Payment
+
+_LOCKED = CompiledRead(
+    lambda: Payment.objects.select_for_update().filter(pk=uuid.UUID(int=0)).order_by(),
+    params=[Payment._meta.pk])
+_OPERATIONS_OF = CompiledRead(lambda: Operation.objects.filter(payment_id=uuid.UUID(int=0)),
+                              params=[Operation._meta.get_field("payment")])
 
 
 def payment_list(*, reference: str | None = None, status: str | None = None
@@ -18,7 +27,14 @@ def payment_get(*, payment_id) -> Payment | None:
     return Payment.objects.prefetch_related("operations").filter(pk=payment_id).first()
 
 
+def payment_locked(*, payment_id) -> Payment | None:
+    """The payment, its row locked until the transaction ends (call it inside one)."""
+    found = _LOCKED.instances(payment_id)
+    return found[0] if found else None
+
+
 def payment_operations_load(*, payment: Payment) -> Payment:
-    """Load the operations of a payment already in hand (one query; its row is not re-read)."""
-    prefetch_related_objects([payment], "operations")
+    """Load the operations of a payment already in hand (one query; its row is not re-read),
+    as `prefetch_related("operations")` would."""
+    payment._prefetched_objects_cache = {"operations": _OPERATIONS_OF.instances(payment.pk)}
     return payment

@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from common.db import created_once
 from common.errors import Conflict, PaymentDeclined, UpstreamUnavailable
-from payments import states
+from payments import selectors, states
 from payments.models import Payment
 from payments.provider import CardDeclined, ProviderUnavailable, UnknownCard, card_provider
 
@@ -22,7 +22,7 @@ NOT_FOUND = "Payment not found."
 
 
 def _locked(payment_id) -> Payment:
-    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    payment = selectors.payment_locked(payment_id=payment_id)
     if payment is None:
         raise NotFound(NOT_FOUND)
     return payment

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from common.db import insert_rows
 from common.events import publish
 from common.statemachine import IllegalMove, StateMachine
 
@@ -103,8 +104,9 @@ def payment_state_move(*, payment, operation: str, to: str, amount: Decimal | No
     move = PAYMENT_STATUS.move(instance=payment, to=to, fields=fields,
                                only_from=OPERATION_FROM[operation],
                                reason=REFUSALS[operation][0])
-    payment.operations.create(kind=operation, amount=amount, outcome=outcome, reason=reason,
-                              idempotency_key=idempotency_key, at=move.at)
+    insert_rows([payment.operations.model(  # Operation (models imports this module)
+        payment=payment, kind=operation, amount=amount, outcome=outcome, reason=reason,
+        idempotency_key=idempotency_key, at=move.at)])
     publish(type="shop.payment.changed", subject=str(payment.pk), data={
         "payment_id": str(payment.pk), "reference": payment.reference,
         "user_id": str(payment.user_id) if payment.user_id else None,
