@@ -147,11 +147,22 @@ def test_created_once_gives_up_after_its_attempts():
 
 def test_created_once_answers_the_row_a_racing_create_made():
     User.objects.create_user("reference")
-    calls = []
+    names = ["free"]
 
-    row, created = created_once(lambda: calls.append(1), _find)
+    row, created = created_once(_named_group_creator(names), _find)
 
-    assert (row.username, created, calls) == ("reference", False, [])
+    assert (row.username, created, names) == ("reference", False, [])
+    assert User.objects.filter(username="reference").count() == 1
+    from django.contrib.auth.models import Group
+    assert not Group.objects.exists()  # the losing create kept nothing
+
+
+def test_created_once_reads_nothing_before_a_first_create():
+    with CaptureQueriesContext(connection) as queries:
+        row, created = created_once(_named_group_creator(["a"]), _find)
+
+    assert created and row.username == "reference"
+    assert not [q for q in queries if q["sql"].startswith("SELECT")]
 
 
 def test_filter_given_narrows_by_the_given_lookups_only():

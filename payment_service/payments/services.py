@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from rest_framework.exceptions import NotFound, ValidationError
 
-from common.db import created_once
+from common.db import created_once, insert_rows
 from common.errors import Conflict, PaymentDeclined, UpstreamUnavailable
 from payments import selectors, states
 from payments.models import Payment
@@ -61,9 +61,10 @@ def payment_authorize(*, reference: str, amount: Decimal, currency: str, card_to
 
     def create() -> Payment:
         with transaction.atomic():
-            return Payment.objects.create(reference=reference, amount=amount, currency=currency,
-                                          user_id=user_id, card_brand=card.brand,
-                                          card_last4=card.last4, status=states.PENDING)
+            (payment,) = insert_rows([Payment(
+                reference=reference, amount=amount, currency=currency, user_id=user_id,
+                card_brand=card.brand, card_last4=card.last4, status=states.PENDING)])
+            return payment
 
     payment, created = created_once(
         create, lambda: Payment.objects.filter(reference=reference).first(), attempts=1)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from common.db import created_once, subtract_by_key
+from common.db import created_once, insert_rows, subtract_by_key
 from common.errors import Conflict
 from common.lines import quantities_by_product
 from supplier import order_states, selectors
@@ -73,19 +73,22 @@ def _take_stock(wanted: dict) -> None:
     subtract_by_key(SupplierProduct, key="product_id", column="stock", amounts=wanted)
 
 
-def _create_order(*, reference: str, wanted: dict) -> None:
+def _create_order(*, reference: str, wanted: dict) -> SupplierOrder:
+    """The order and its lines, answered from what was written (no second read)."""
     with transaction.atomic():
-        # The order row goes first: a concurrent duplicate of `reference` waits here on the
-        # unique index and then fails, before it touches any stock.
-        order = SupplierOrder.objects.create(
+        # The order row goes first: a duplicate of `reference` (a replay, or a concurrent one
+        # that waits here on the unique index) fails before it touches any stock.
+        (order,) = insert_rows([SupplierOrder(
             order_number=_new_order_number(), reference=reference,
             status=order_states.SUPPLIER_ORDER_STATE.initial,
             estimated_ship_date=timezone.localdate() + timedelta(
-                days=settings.SUPPLIER_SHIP_DAYS))
+                days=settings.SUPPLIER_SHIP_DAYS))])
         _take_stock(wanted)
-        SupplierOrderLine.objects.bulk_create([
+        lines = insert_rows([
             SupplierOrderLine(order=order, position=position, product_id=pid, quantity=quantity)
             for position, (pid, quantity) in enumerate(wanted.items())])
+    order._prefetched_objects_cache = {"lines": lines}
+    return order
 
 
 def supplier_order_create(*, reference: str, items: list[dict]) -> tuple[SupplierOrder, bool]:
@@ -95,13 +98,10 @@ def supplier_order_create(*, reference: str, items: list[dict]) -> tuple[Supplie
     """
     wanted = quantities_by_product(items)
 
-    def create() -> SupplierOrder:
-        _create_order(reference=reference, wanted=wanted)
-        return selectors.supplier_order_get_by_reference(reference=reference)
-
     # A collision of the random order number is tried again with a new one.
     return created_once(
-        create, lambda: selectors.supplier_order_get_by_reference(reference=reference))
+        lambda: _create_order(reference=reference, wanted=wanted),
+        lambda: selectors.supplier_order_get_by_reference(reference=reference))
 
 
 def supplier_order_cancel(*, order: SupplierOrder) -> SupplierOrder:
