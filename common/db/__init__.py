@@ -1,6 +1,6 @@
 """Database helpers shared by the services."""
 
-from common.db.compiled import CompiledRead
+from common.db.compiled import CompiledRead, CompiledRelated
 from common.db.filters import filter_given
 from common.db.inserts import insert_rows
 from common.db.once import created_once
@@ -9,6 +9,7 @@ from common.db.subtract import subtract_by_key
 
 __all__ = [
     "CompiledRead",
+    "CompiledRelated",
     "created_once",
     "database_create",
     "database_drop",

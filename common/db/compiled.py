@@ -86,3 +86,24 @@ def _converted(row: list, converters: dict, connection) -> list:
             value = function(value, expression, connection)
         row[position] = value
     return row
+
+
+class CompiledRelated:
+    """The rows of a reverse foreign key (`model.<name>`) of an instance in hand, loaded as
+    `prefetch_related(name)` loads them (the related model's default ordering), through a
+    `CompiledRead`: `load(instance)` runs one query and `instance.<name>.all()` answers from
+    it afterwards."""
+
+    def __init__(self, model: type[Model], name: str, *, using: str = DEFAULT_DB_ALIAS):
+        rel = getattr(model, name).rel
+        field = rel.field  # the foreign key on the related model
+        sample = field.target_field.to_python(0)
+        self._name = name
+        self._read = CompiledRead(
+            lambda: rel.related_model._default_manager.filter(**{field.name: sample}),
+            params=[field], using=using)
+
+    def load(self, instance: Model) -> Model:
+        cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache[self._name] = self._read.instances(instance.pk)
+        return instance

@@ -177,3 +177,31 @@ def test_filter_given_narrows_by_the_given_lookups_only():
     assert list(staff) == [ada]
     assert list(one) == [bob]
     assert filter_given(User.objects.all(), is_staff=False).count() == 2  # False is a value
+
+
+def test_compiled_related_loads_what_prefetch_related_would_in_one_query():
+    from datetime import timedelta
+
+    from django.contrib.admin.models import LogEntry
+    from django.utils import timezone
+
+    from common.db import CompiledRelated
+
+    ada, bob, cy = _users(3)
+    now = timezone.now()
+    for user, minutes in ((ada, 5), (bob, 1), (ada, 9), (ada, 2)):
+        LogEntry.objects.create(user=user, action_flag=1, object_repr=f"{minutes}",
+                                action_time=now - timedelta(minutes=minutes))
+    entries = CompiledRelated(User, "logentry_set")
+    expected = list(User.objects.prefetch_related("logentry_set").get(pk=ada.pk)
+                    .logentry_set.all())
+
+    with CaptureQueriesContext(connection) as queries:
+        loaded = entries.load(ada)
+        rows = list(ada.logentry_set.all())
+    empty = entries.load(cy).logentry_set.all()
+
+    assert loaded is ada and len(queries) == 1
+    assert [row.object_repr for row in rows] == ["2", "5", "9"]  # newest first, its ordering
+    assert [row.pk for row in rows] == [row.pk for row in expected]
+    assert list(empty) == []

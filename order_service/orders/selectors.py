@@ -8,14 +8,13 @@ import uuid
 
 from django.db.models import QuerySet
 
-from common.db import CompiledRead, filter_given
-from orders.models import IdempotencyKey, KnownUser, Order, OrderItem
+from common.db import CompiledRead, CompiledRelated, filter_given
+from orders.models import IdempotencyKey, KnownUser, Order
 from orders.status import OrderStatus
 
 _BY_ID = CompiledRead(lambda: Order.objects.filter(id=uuid.UUID(int=0)).order_by(),
                       params=[Order._meta.pk])
-_ITEMS_OF = CompiledRead(lambda: OrderItem.objects.filter(order_id=uuid.UUID(int=0)),
-                         params=[OrderItem._meta.get_field("order")])
+_ITEMS = CompiledRelated(Order, "items")
 
 
 def order_list(*, user_id=None) -> QuerySet[Order]:
@@ -29,9 +28,7 @@ def order_get(*, order_id) -> Order | None:
     found = _BY_ID.instances(order_id)
     if not found:
         return None
-    order = found[0]
-    order._prefetched_objects_cache = {"items": _ITEMS_OF.instances(order.id)}
-    return order
+    return _ITEMS.load(found[0])
 
 
 def idempotency_key_get(*, user_id, key: str) -> IdempotencyKey | None:

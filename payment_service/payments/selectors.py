@@ -5,14 +5,13 @@ import uuid
 
 from django.db.models import QuerySet
 
-from common.db import CompiledRead, filter_given
-from payments.models import Operation, Payment
+from common.db import CompiledRead, CompiledRelated, filter_given
+from payments.models import Payment
 
 _LOCKED = CompiledRead(
     lambda: Payment.objects.select_for_update().filter(pk=uuid.UUID(int=0)).order_by(),
     params=[Payment._meta.pk])
-_OPERATIONS_OF = CompiledRead(lambda: Operation.objects.filter(payment_id=uuid.UUID(int=0)),
-                              params=[Operation._meta.get_field("payment")])
+_OPERATIONS = CompiledRelated(Payment, "operations")
 
 
 def payment_list(*, reference: str | None = None, status: str | None = None
@@ -36,5 +35,4 @@ def payment_locked(*, payment_id) -> Payment | None:
 def payment_operations_load(*, payment: Payment) -> Payment:
     """Load the operations of a payment already in hand (one query; its row is not re-read),
     as `prefetch_related("operations")` would."""
-    payment._prefetched_objects_cache = {"operations": _OPERATIONS_OF.instances(payment.pk)}
-    return payment
+    return _OPERATIONS.load(payment)

@@ -1,9 +1,11 @@
 """Reads on purchases."""
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 
-from common.db import filter_given
+from common.db import CompiledRelated, filter_given
 from purchases.models import Purchase
+
+_HISTORY = CompiledRelated(Purchase, "history")
 
 
 def purchase_list(*, user_id=None, state: str | None = None) -> QuerySet[Purchase]:
@@ -19,5 +21,4 @@ def purchase_get(*, purchase_id) -> Purchase | None:
 
 def purchase_history_load(*, purchase: Purchase) -> Purchase:
     """Load the history of a purchase already in hand (one query; its row is not re-read)."""
-    prefetch_related_objects([purchase], "history")
-    return purchase
+    return _HISTORY.load(purchase)
