@@ -3,12 +3,12 @@ that never oversell and answer each line's name and unit price at the moment of 
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 
-from common.db import insert_rows, subtract_by_key
+from common.db import created_once, insert_rows, subtract_by_key
 from common.errors import Conflict
 from common.lines import quantities_within_bounds
 from products import events, selectors
@@ -126,14 +126,14 @@ def reservation_create(*, reference: str, items: list[dict]) -> tuple[Reservatio
     """Reserve every item or none; returns (reservation, created). A known reference replays
     (its reservation row's unique index says so)."""
     wanted = quantities_within_bounds(items)
-    try:
+
+    def create() -> Reservation:
         with transaction.atomic():
-            return _reserve(reference=reference, wanted=wanted), True
-    except IntegrityError:
-        existing = selectors.reservation_get(reference=reference)
-        if existing is None:
-            raise
-        return _replayed(existing, wanted), False
+            return _reserve(reference=reference, wanted=wanted)
+
+    reservation, created = created_once(
+        create, lambda: selectors.reservation_get(reference=reference), attempts=1)
+    return (reservation, True) if created else (_replayed(reservation, wanted), False)
 
 
 def reservation_release(*, reference: str) -> Reservation:
