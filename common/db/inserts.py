@@ -2,11 +2,11 @@
 
 `Model.objects.create()` and `bulk_create()` rebuild the INSERT's SQL on every call: on the hot
 writes (an order, its lines, its history row, its outbox event) that compiling cost more CPU
-than the round trip to the database (docs/benchmarks.md, "Issue 15"). `insert_rows` asks the
-ORM for the statement once per model, number of rows and database vendor, checks that every
-value is a plain `%s` parameter, and afterwards only computes the values the way the ORM does
-(`pre_save` — `auto_now`, defaults already set by the constructor — then `get_db_prep_save`)
-and executes the statement.
+than the round trip to the database (docs/benchmarks.md, "Issue 15: the floor, and where the
+targets end"). `insert_rows` asks the ORM for the statement once per model, number of rows and
+database vendor, checks that every value is a plain `%s` parameter, and afterwards only
+computes the values the way the ORM does (`pre_save` — `auto_now`, defaults already set by
+the constructor — then `get_db_prep_save`) and executes the statement.
 
 What it leaves out of `save()`: the `pre_save`/`post_save` signals (the platform connects none)
 and model validation (which `save()` does not run either). Primary keys the database makes are
